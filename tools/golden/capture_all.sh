@@ -23,6 +23,7 @@ PY=/usr/bin/python3
 JS_DIR=${GOLDEN_JS_DIR:-/tmp/golden-js}
 STAGE=$(mktemp -d /tmp/golden-capture.XXXXXX)
 export KAFKAJS_NO_PARTITIONER_WARNING=1
+export PYTHONDONTWRITEBYTECODE=1
 rc=0
 BROKER_PID=
 

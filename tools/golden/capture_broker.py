@@ -18,7 +18,6 @@ Python 3 standard library only.
 import argparse
 import hashlib
 import os
-import socket
 import socketserver
 import struct
 import sys
@@ -263,7 +262,6 @@ class Handler(socketserver.BaseRequestHandler):
         return {"Responses": responses, "ThrottleTimeMs": 0}
 
     def fetch(self, hdr, req, ver):
-        st = self.state
         responses = []
         any_records = False
         for t in req["Topics"]:

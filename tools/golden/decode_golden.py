@@ -154,7 +154,8 @@ def _records_summary(batches):
             if b["codec"] == "none":
                 desc += " key/value: " + _record_items(b["records"], legacy=True)
             else:
-                desc += " wrapping %d inner messages (magic %s): [%s]" % (
+                desc += (" wrapping %d inner messages (magic %s; offsets as stored, i.e. "
+                         "relative): [%s]") % (
                     len(b["inner_messages"]),
                     "/".join(sorted({str(m["magic"]) for m in b["inner_messages"]})),
                     _record_items(b["records"], legacy=True))

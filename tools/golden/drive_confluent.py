@@ -17,9 +17,12 @@ GROUP = "golden-group"
 
 def produce(port, extra):
     conf = {"bootstrap.servers": "127.0.0.1:%d" % port, "client.id": CLIENT_ID,
-            "linger.ms": 100, "message.timeout.ms": 10000}
+            "linger.ms": 200, "message.timeout.ms": 10000}
     conf.update(extra)
     p = Producer(conf)
+    # Connect and learn the partition leader first so that the three messages
+    # below end up in a single batch (one Produce request).
+    p.list_topics(TOPIC, timeout=10)
     errors = []
 
     def cb(err, msg):

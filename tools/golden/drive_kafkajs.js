@@ -44,7 +44,9 @@ async function produce(port, compression, idempotent) {
 }
 
 async function group(port) {
-  const consumer = client(port).consumer({ groupId: GROUP, sessionTimeout: 30000 });
+  const consumer = client(port).consumer({
+    groupId: GROUP, sessionTimeout: 30000, heartbeatInterval: 300,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
   let seen = 0;
@@ -59,6 +61,8 @@ async function group(port) {
     },
   });
   const partition = await finished;
+  // Stay in the group a little so that at least one Heartbeat is sent.
+  await new Promise((resolve) => { setTimeout(resolve, 1500); });
   await consumer.commitOffsets([{ topic: TOPIC, partition, offset: '2' }]);
   await consumer.disconnect();
 }

@@ -32,6 +32,10 @@ consume() {
   timeout 20 kcat -b "$B" -X client.id=$CID -C -t $T -p 0 -o beginning -e \
     -f 'consumed offset=%o key=%k value=%s\n'
 }
+consume_end() {
+  timeout 20 kcat -b "$B" -X client.id=$CID -C -t $T -p 0 -o end -e \
+    -f 'consumed offset=%o key=%k value=%s\n'
+}
 group() {
   timeout 40 kcat -b "$B" -X client.id=$CID -G $G $T -c 2 \
     -X auto.offset.reset=earliest -X auto.commit.interval.ms=200 \
@@ -45,5 +49,6 @@ done
 run produce-acks0 produce none -X acks=0
 run idempotent produce none -X enable.idempotence=true
 run consume consume
+run consume-end consume_end
 run group group
 exit $rc
