@@ -167,12 +167,8 @@ inline std::int32_t read_array_length(Reader& r, bool compact, bool nullable) {
   return static_cast<std::int32_t>(n);
 }
 
-inline void write_array_length(Writer& w, bool compact, std::int64_t n) {
-  write_length(w, compact, Prefix::kInt32, n);
-}
-inline std::size_t array_length_size(bool compact, std::int64_t n) {
-  return length_size(compact, Prefix::kInt32, n);
-}
+inline void write_array_length(Writer& w, bool compact, std::int64_t n) { write_length(w, compact, Prefix::kInt32, n); }
+inline std::size_t array_length_size(bool compact, std::int64_t n) { return length_size(compact, Prefix::kInt32, n); }
 
 // ---- tagged fields --------------------------------------------------------
 

@@ -42,6 +42,22 @@ Result<RequestFrame> parse_request_frame(std::span<const std::uint8_t> frame);
 namespace detail {
 void begin_frame(std::vector<std::uint8_t>& out, std::size_t& size_at);
 void end_frame(std::vector<std::uint8_t>& out, std::size_t size_at);
+
+// Size prefix, header, body; on failure `out` is left as it was.
+template <class Header, class M>
+Status write_frame(const Header& header, int header_version, const M& body, std::int16_t version,
+                   std::vector<std::uint8_t>& out) {
+  std::size_t size_at = 0;
+  begin_frame(out, size_at);
+  Status s = encode_into(header, static_cast<std::int16_t>(header_version), out);
+  if (s.ok()) s = encode_into(body, version, out);
+  if (!s.ok()) {
+    out.resize(size_at);
+    return s;
+  }
+  end_frame(out, size_at);
+  return {};
+}
 }  // namespace detail
 
 // Appends size prefix, response header and body of a response to `out`.
@@ -50,17 +66,9 @@ Status encode_response_frame(const M& body, std::int16_t api_version, std::int32
                              std::vector<std::uint8_t>& out) {
   const int header_version = response_header_version(M::kApiKey, api_version);
   if (header_version < 0) return {ErrorCode::INVALID_REQUEST, "unknown API key"};
-  std::size_t size_at = 0;
-  detail::begin_frame(out, size_at);
   ResponseHeader header;
   header.correlation_id = correlation_id;
-  if (Status s = encode_into(header, static_cast<std::int16_t>(header_version), out); !s.ok()) return s;
-  if (Status s = encode_into(body, api_version, out); !s.ok()) {
-    out.resize(size_at);
-    return s;
-  }
-  detail::end_frame(out, size_at);
-  return {};
+  return detail::write_frame(header, header_version, body, api_version, out);
 }
 
 // Appends size prefix, request header and body of a request to `out` (clients,
@@ -70,20 +78,12 @@ Status encode_request_frame(const M& body, std::int16_t api_version, std::int32_
                             std::string_view client_id, std::vector<std::uint8_t>& out) {
   const int header_version = request_header_version(M::kApiKey, api_version);
   if (header_version < 0) return {ErrorCode::INVALID_REQUEST, "unknown API key"};
-  std::size_t size_at = 0;
-  detail::begin_frame(out, size_at);
   RequestHeader header;
   header.request_api_key = M::kApiKey;
   header.request_api_version = api_version;
   header.correlation_id = correlation_id;
   if (header_version >= 1) header.client_id = std::string(client_id);
-  if (Status s = encode_into(header, static_cast<std::int16_t>(header_version), out); !s.ok()) return s;
-  if (Status s = encode_into(body, api_version, out); !s.ok()) {
-    out.resize(size_at);
-    return s;
-  }
-  detail::end_frame(out, size_at);
-  return {};
+  return detail::write_frame(header, header_version, body, api_version, out);
 }
 
 }  // namespace sluice::protocol

@@ -18,9 +18,7 @@ class RecordsView {
   std::span<const std::uint8_t> bytes() const { return bytes_; }
   std::size_t size() const { return bytes_.size(); }
 
-  bool operator==(const RecordsView& o) const {
-    return null_ == o.null_ && std::ranges::equal(bytes_, o.bytes_);
-  }
+  bool operator==(const RecordsView& o) const { return null_ == o.null_ && std::ranges::equal(bytes_, o.bytes_); }
 
  private:
   std::span<const std::uint8_t> bytes_;

@@ -45,9 +45,9 @@ TEST(Golden, EveryFrameDecodesAndReencodesToTheSameBytes) {
       EXPECT_EQ(r.remaining(), 0u) << "bytes left after the body";
 
       std::vector<std::uint8_t> again;
-      ASSERT_TRUE(encode_request_frame(*req, version, frame->header.correlation_id,
-                                       frame->header.client_id.value_or(""), again)
-                      .ok());
+      ASSERT_TRUE(
+          encode_request_frame(*req, version, frame->header.correlation_id, frame->header.client_id.value_or(""), again)
+              .ok());
       ASSERT_EQ(again.size(), bytes.size() + 4);
       EXPECT_TRUE(std::equal(bytes.begin(), bytes.end(), again.begin() + 4)) << "re-encoding differs";
     });
