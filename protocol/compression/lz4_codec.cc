@@ -137,7 +137,8 @@ Status lz4_decompress(std::span<const std::uint8_t> input, BoundedOutput& out) {
     if (room.empty()) return out.too_large();
     std::size_t produced = room.size();
     std::size_t consumed = 0;
-    hint = LZ4F_decompress(dctx.get(), room.data(), &produced, nullptr, &consumed, nullptr);
+    const std::uint8_t none = 0;
+    hint = LZ4F_decompress(dctx.get(), room.data(), &produced, &none, &consumed, nullptr);
     if (LZ4F_isError(hint)) return corrupt(LZ4F_getErrorName(hint));
     out.commit(produced);
     if (out.exceeded()) return out.too_large();
