@@ -129,6 +129,10 @@ inline void write_nullable_bytes(Writer& w, bool compact, const std::optional<st
 }
 inline void write_records(Writer& w, bool compact, const RecordsView& rv) {
   if (rv.is_null()) return write_length(w, compact, Prefix::kInt32, -1);
+  if (rv.is_external()) {
+    write_length(w, compact, Prefix::kInt32, static_cast<std::int64_t>(rv.size()));
+    return w.external(rv.size());
+  }
   write_bytes(w, compact, rv.bytes());
 }
 
@@ -145,7 +149,8 @@ inline std::size_t nullable_bytes_size(bool compact, const std::optional<std::ve
   return b ? bytes_size(compact, *b) : length_size(compact, Prefix::kInt32, -1);
 }
 inline std::size_t records_size(bool compact, const RecordsView& rv) {
-  return rv.is_null() ? length_size(compact, Prefix::kInt32, -1) : bytes_size(compact, rv.bytes());
+  if (rv.is_null()) return length_size(compact, Prefix::kInt32, -1);
+  return length_size(compact, Prefix::kInt32, static_cast<std::int64_t>(rv.size())) + rv.size();
 }
 
 // ---- arrays ---------------------------------------------------------------

@@ -32,8 +32,8 @@ void begin_frame(std::vector<std::uint8_t>& out, std::size_t& size_at) {
   out.resize(size_at + 4);
 }
 
-void end_frame(std::vector<std::uint8_t>& out, std::size_t size_at) {
-  const std::size_t n = out.size() - size_at - 4;
+void end_frame(std::vector<std::uint8_t>& out, std::size_t size_at, std::size_t external_bytes) {
+  const std::size_t n = out.size() - size_at - 4 + external_bytes;
   Writer w(std::span<std::uint8_t>(out).subspan(size_at, 4));
   w.i32(static_cast<std::int32_t>(n));
 }

@@ -41,34 +41,36 @@ Result<RequestFrame> parse_request_frame(std::span<const std::uint8_t> frame);
 
 namespace detail {
 void begin_frame(std::vector<std::uint8_t>& out, std::size_t& size_at);
-void end_frame(std::vector<std::uint8_t>& out, std::size_t size_at);
+void end_frame(std::vector<std::uint8_t>& out, std::size_t size_at, std::size_t external_bytes = 0);
 
 // Size prefix, header, body; on failure `out` is left as it was.
 template <class Header, class M>
 Status write_frame(const Header& header, int header_version, const M& body, std::int16_t version,
-                   std::vector<std::uint8_t>& out) {
+                   std::vector<std::uint8_t>& out, const ExternalSink& externals = {}) {
   std::size_t size_at = 0;
   begin_frame(out, size_at);
   Status s = encode_into(header, static_cast<std::int16_t>(header_version), out);
-  if (s.ok()) s = encode_into(body, version, out);
+  if (s.ok()) s = encode_into(body, version, out, externals);
   if (!s.ok()) {
     out.resize(size_at);
     return s;
   }
-  end_frame(out, size_at);
+  end_frame(out, size_at, externals.total_bytes);
   return {};
 }
 }  // namespace detail
 
 // Appends size prefix, response header and body of a response to `out`.
+// External records fields (see RecordsView::external) leave gaps listed in
+// `externals`; the size prefix counts them.
 template <class M>
 Status encode_response_frame(const M& body, std::int16_t api_version, std::int32_t correlation_id,
-                             std::vector<std::uint8_t>& out) {
+                             std::vector<std::uint8_t>& out, const ExternalSink& externals = {}) {
   const int header_version = response_header_version(M::kApiKey, api_version);
   if (header_version < 0) return {ErrorCode::INVALID_REQUEST, "unknown API key"};
   ResponseHeader header;
   header.correlation_id = correlation_id;
-  return detail::write_frame(header, header_version, body, api_version, out);
+  return detail::write_frame(header, header_version, body, api_version, out, externals);
 }
 
 // Appends size prefix, request header and body of a request to `out` (clients,

@@ -7,11 +7,19 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <vector>
 
 #include "protocol/uuid.h"
 #include "protocol/varint.h"
 
 namespace sluice::protocol {
+
+// A gap in the output for bytes that go out from elsewhere: `length` bytes
+// belong at `position` (relative to the start of the writer's buffer).
+struct ExternalRange {
+  std::size_t position = 0;
+  std::size_t length = 0;
+};
 
 class Writer {
  public:
@@ -53,6 +61,19 @@ class Writer {
     pos_ += bytes.size();
   }
 
+  // Leaves a gap of n bytes that are not in this buffer (see RecordsView::
+  // external); fails unless a sink for gaps was set.
+  void external(std::size_t n) {
+    if (externals_ == nullptr) {
+      overflow_ = true;
+      return;
+    }
+    externals_->push_back(ExternalRange{written(), n});
+    external_bytes_ += n;
+  }
+  void set_external_sink(std::vector<ExternalRange>* sink) { externals_ = sink; }
+  std::size_t external_bytes() const { return external_bytes_; }
+
   // Reserve n bytes to fill in later (lengths, CRCs); returns where they start.
   std::uint8_t* skip(std::size_t n) {
     if (n > remaining()) {
@@ -90,6 +111,8 @@ class Writer {
   std::uint8_t* end_;
   std::uint8_t* begin_;
   bool overflow_ = false;
+  std::vector<ExternalRange>* externals_ = nullptr;
+  std::size_t external_bytes_ = 0;
 };
 
 }  // namespace sluice::protocol

@@ -26,6 +26,9 @@ class BoundedOutput {
   std::span<std::uint8_t> extend(std::size_t n);
   // Counts n bytes of room() as produced.
   void commit(std::size_t n) { size_ += n; }
+  // Drops produced bytes past `size` (a codec that extend()ed by an upper
+  // bound keeps only what it wrote).
+  void truncate(std::size_t size) { size_ = size < size_ ? size : size_; }
 
   std::size_t size() const { return size_; }
   std::size_t limit() const { return limit_; }

@@ -25,8 +25,9 @@ Status compress(CompressionType type, std::span<const std::uint8_t> input, std::
     case CompressionType::kSnappy:
       return snappy_compress_xerial(input, out);
     case CompressionType::kLz4:
-      return lz4_compress(input, out, options.level,
-                          options.lz4_kafka3160_checksum ? Lz4HeaderChecksum::kKafka3160 : Lz4HeaderChecksum::kStandard);
+      return lz4_compress(
+          input, out, options.level,
+          options.lz4_kafka3160_checksum ? Lz4HeaderChecksum::kKafka3160 : Lz4HeaderChecksum::kStandard);
     case CompressionType::kZstd:
       return zstd_compress(input, out, options.level);
   }

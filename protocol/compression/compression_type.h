@@ -21,11 +21,16 @@ constexpr std::optional<CompressionType> compression_from_attributes(std::int16_
 
 constexpr std::string_view compression_name(CompressionType type) {
   switch (type) {
-    case CompressionType::kNone: return "none";
-    case CompressionType::kGzip: return "gzip";
-    case CompressionType::kSnappy: return "snappy";
-    case CompressionType::kLz4: return "lz4";
-    case CompressionType::kZstd: return "zstd";
+    case CompressionType::kNone:
+      return "none";
+    case CompressionType::kGzip:
+      return "gzip";
+    case CompressionType::kSnappy:
+      return "snappy";
+    case CompressionType::kLz4:
+      return "lz4";
+    case CompressionType::kZstd:
+      return "zstd";
   }
   return "unknown";
 }

@@ -13,7 +13,7 @@ namespace sluice::protocol {
 namespace {
 
 constexpr std::uint32_t kFrameMagic = 0x184D2204;  // little-endian on the wire
-constexpr std::size_t kMaxHeaderSize = 19;           // magic, FLG, BD, content size, dict id, HC
+constexpr std::size_t kMaxHeaderSize = 19;         // magic, FLG, BD, content size, dict id, HC
 constexpr std::uint8_t kFlagContentSize = 0x08;
 constexpr std::uint8_t kFlagDictId = 0x01;
 
@@ -29,13 +29,19 @@ using DctxPtr = std::unique_ptr<LZ4F_dctx, DctxDeleter>;
 std::size_t header_size(std::span<const std::uint8_t> frame) {
   if (frame.size() < 7) return 0;
   const std::uint32_t magic = static_cast<std::uint32_t>(frame[0]) | static_cast<std::uint32_t>(frame[1]) << 8 |
-                              static_cast<std::uint32_t>(frame[2]) << 16 |
-                              static_cast<std::uint32_t>(frame[3]) << 24;
+                              static_cast<std::uint32_t>(frame[2]) << 16 | static_cast<std::uint32_t>(frame[3]) << 24;
   if (magic != kFrameMagic) return 0;
   const std::uint8_t flg = frame[4];
-  const std::size_t size =
-      4 + 2 + ((flg & kFlagContentSize) != 0 ? 8 : 0) + ((flg & kFlagDictId) != 0 ? 4 : 0) + 1;
+  const std::size_t size = 4 + 2 + ((flg & kFlagContentSize) != 0 ? 8 : 0) + ((flg & kFlagDictId) != 0 ? 4 : 0) + 1;
   return frame.size() >= size ? size : 0;
+}
+
+// The content size a frame header declares (0 when it declares none).
+std::uint64_t declared_content_size(std::span<const std::uint8_t> frame) {
+  if (header_size(frame) == 0 || (frame[4] & kFlagContentSize) == 0) return 0;
+  std::uint64_t size = 0;
+  for (int i = 7; i >= 0; --i) size = size << 8 | frame[6 + i];
+  return size;
 }
 
 // LZ4F verifies the HC byte itself; a frame from an old Kafka client gets its
@@ -71,8 +77,7 @@ Status lz4_compress(std::span<const std::uint8_t> input, std::vector<std::uint8_
   prefs.compressionLevel = level.value_or(0);
   const std::size_t at = out.size();
   out.resize(at + LZ4F_compressFrameBound(input.size(), &prefs));
-  const std::size_t written =
-      LZ4F_compressFrame(out.data() + at, out.size() - at, input.data(), input.size(), &prefs);
+  const std::size_t written = LZ4F_compressFrame(out.data() + at, out.size() - at, input.data(), input.size(), &prefs);
   if (LZ4F_isError(written)) {
     out.resize(at);
     return {ErrorCode::UNKNOWN_SERVER_ERROR, std::string("lz4: ") + LZ4F_getErrorName(written)};
@@ -95,13 +100,6 @@ Status lz4_decompress(std::span<const std::uint8_t> input, BoundedOutput& out) {
   DctxPtr dctx(raw);
   if (input.empty()) return corrupt("empty input");
 
-  // Check a declared content size against the limit before decoding.
-  LZ4F_frameInfo_t info{};
-  std::size_t info_consumed = input.size();
-  const std::size_t info_rc = LZ4F_getFrameInfo(dctx.get(), &info, input.data(), &info_consumed);
-  if (!LZ4F_isError(info_rc) && info.contentSize > out.limit()) return out.too_large();
-  LZ4F_resetDecompressionContext(dctx.get());
-
   std::span<const std::uint8_t> rest = input;
   std::array<std::uint8_t, kMaxHeaderSize> patched{};
   std::span<const std::uint8_t> pending_header;  // a repaired header to feed first
@@ -110,6 +108,9 @@ Status lz4_decompress(std::span<const std::uint8_t> input, BoundedOutput& out) {
   while (!rest.empty() || !pending_header.empty()) {
     if (frame_start && pending_header.empty()) {
       const std::size_t size = header_size(rest);
+      // A declared content size past the limit fails before any decoding
+      // (LZ4F itself checks the declared size against the real one).
+      if (declared_content_size(rest) > out.limit() - std::min(out.size(), out.limit())) return out.too_large();
       if (size != 0 && rest[size - 1] != *lz4_expected_header_checksum(rest, Lz4HeaderChecksum::kStandard) &&
           rest[size - 1] == *lz4_expected_header_checksum(rest, Lz4HeaderChecksum::kKafka3160)) {
         patched = repaired_header(rest, size);

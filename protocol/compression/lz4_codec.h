@@ -24,8 +24,7 @@ enum class Lz4HeaderChecksum { kStandard, kKafka3160 };
 // Appends one LZ4 frame. Level as LZ4F's: 0 (or empty) the fast default,
 // 3 and up the high-compression modes.
 Status lz4_compress(std::span<const std::uint8_t> input, std::vector<std::uint8_t>& out,
-                    std::optional<int> level = std::nullopt,
-                    Lz4HeaderChecksum checksum = Lz4HeaderChecksum::kStandard);
+                    std::optional<int> level = std::nullopt, Lz4HeaderChecksum checksum = Lz4HeaderChecksum::kStandard);
 
 Status lz4_decompress(std::span<const std::uint8_t> input, BoundedOutput& out);
 

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
+#include <string>
 
 #include "protocol/reader.h"
 #include "protocol/writer.h"
@@ -20,6 +20,10 @@ constexpr std::int32_t kXerialVersion = 1;
 constexpr std::int32_t kXerialCompatibleVersion = 1;
 // SnappyOutputStream's default block size.
 constexpr std::size_t kXerialBlockSize = 32 * 1024;
+// The most output a raw block can produce per input byte: a 3-byte copy
+// element expands to at most 64 bytes. A block claiming more is corrupt,
+// which bounds what is allocated for it even under a generous limit.
+constexpr std::size_t kMaxExpansion = 22;
 
 Status corrupt(const char* what) { return {ErrorCode::CORRUPT_MESSAGE, std::string("snappy: ") + what}; }
 
@@ -38,14 +42,16 @@ Status decompress_raw_block(std::span<const std::uint8_t> block, BoundedOutput& 
   if (!snappy::GetUncompressedLength(chars(block.data()), block.size(), &length)) {
     return corrupt("invalid block length");
   }
+  if (length / kMaxExpansion > block.size()) return corrupt("block length beyond what its size can hold");
   // The claimed length is checked against the limit before anything is
   // allocated for it; RawUncompress then never writes past it.
   std::span<std::uint8_t> dst = out.extend(length);
   if (dst.size() != length) return out.too_large();
-  if (length == 0) return {};
-  if (!snappy::RawUncompress(chars(block.data()), block.size(), reinterpret_cast<char*>(dst.data()))) {
-    return corrupt("invalid block");
-  }
+  // An empty block is still checked (it must be the length byte alone); it
+  // gets a real buffer since an empty span may have no data pointer.
+  char empty = 0;
+  char* target = length == 0 ? &empty : reinterpret_cast<char*>(dst.data());
+  if (!snappy::RawUncompress(chars(block.data()), block.size(), target)) return corrupt("invalid block");
   return {};
 }
 
@@ -86,14 +92,15 @@ Status snappy_compress_xerial(std::span<const std::uint8_t> input, std::vector<s
   header.raw(kXerialMagic);
   header.i32(kXerialVersion);
   header.i32(kXerialCompatibleVersion);
-  do {
+  // Empty input is the header alone, as SnappyOutputStream writes it.
+  while (!input.empty()) {
     const std::span<const std::uint8_t> block = input.first(std::min(input.size(), kXerialBlockSize));
     input = input.subspan(block.size());
     at = out.size();
     append_raw_block(block, out, at + 4);
     Writer length(std::span<std::uint8_t>(out).subspan(at, 4));
     length.i32(static_cast<std::int32_t>(out.size() - at - 4));
-  } while (!input.empty());
+  }
   return {};
 }
 

@@ -17,9 +17,7 @@ std::uint32_t load_le32(const std::uint8_t* p) {
          static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
 }
 
-std::uint32_t round(std::uint32_t acc, std::uint32_t lane) {
-  return std::rotl(acc + lane * kPrime2, 13) * kPrime1;
-}
+std::uint32_t round(std::uint32_t acc, std::uint32_t lane) { return std::rotl(acc + lane * kPrime2, 13) * kPrime1; }
 
 }  // namespace
 
