@@ -1,0 +1,36 @@
+// Wall-clock milliseconds, injectable so tests can move time (retention,
+// segment rolling, expiry) without sleeping.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+namespace sluice::storage {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual std::int64_t now_ms() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  std::int64_t now_ms() const override {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  }
+};
+
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(std::int64_t start_ms = 1'700'000'000'000) : now_(start_ms) {}
+  std::int64_t now_ms() const override { return now_.load(); }
+  void advance(std::int64_t ms) { now_ += ms; }
+  void set(std::int64_t ms) { now_ = ms; }
+
+ private:
+  std::atomic<std::int64_t> now_;
+};
+
+}  // namespace sluice::storage
