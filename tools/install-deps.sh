@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config python3 git ca-certificates
   zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev
+  libasio-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 
