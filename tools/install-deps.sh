@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Sluice builds and tests with, if any is missing.
+# Installs the Debian 12 packages Sluice builds with, if any is missing;
+# `tools/install-deps.sh test` adds the real Kafka clients the tests drive.
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,9 @@ packages=(
   libasio-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
+if [ "${1:-}" = test ]; then
+  packages+=(kcat python3-confluent-kafka python3-kafka python3-snappy python3-lz4)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
