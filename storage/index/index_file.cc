@@ -138,6 +138,20 @@ std::int64_t IndexFile::read_i64(std::size_t pos) const {
   return static_cast<std::int64_t>((hi << 32) | lo);
 }
 
+Status IndexFile::reserve_locked(std::size_t pos, std::size_t len) {
+  if (pos >= reserved_begin_ && pos + len <= reserved_end_) return Status::Ok();
+  constexpr std::size_t kChunk = 64 * 1024;
+  const std::size_t begin = pos / 4096 * 4096;
+  const std::size_t end = std::min(static_cast<std::size_t>(length_), std::max(begin + kChunk, pos + len));
+  UniqueFd fd(::open(path_.c_str(), O_RDWR | O_CLOEXEC));
+  if (!fd.valid()) return storage_error("open index", path_, errno);
+  const int err = ::posix_fallocate(fd.get(), static_cast<off_t>(begin), static_cast<off_t>(end - begin));
+  if (err != 0) return storage_error("allocate index blocks of", path_, err);
+  reserved_begin_ = begin;
+  reserved_end_ = end;
+  return Status::Ok();
+}
+
 void IndexFile::write_i32(std::size_t pos, std::int32_t v) {
   auto* p = reinterpret_cast<unsigned char*>(region_.data()) + pos;
   const auto u = static_cast<std::uint32_t>(v);
@@ -190,6 +204,7 @@ Result<bool> IndexFile::resize_locked(std::int32_t new_size) {
   }
   region_ = std::move(*region);
   length_ = rounded;
+  reserved_begin_ = reserved_end_ = 0;  // a shrink freed blocks; a grow added holes
   max_entries_ = rounded / entry_size_;
   entries_ = std::min(entries_, max_entries_);
   on_entries_changed();

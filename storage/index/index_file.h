@@ -100,6 +100,11 @@ class IndexFile {
 
   std::int32_t read_i32(std::size_t byte_pos) const;
   std::int64_t read_i64(std::size_t byte_pos) const;
+  // Makes sure the disk blocks under [byte_pos, byte_pos + len) exist before
+  // an entry is written through the mapping: the file is preallocated
+  // sparse, and a store into a hole on a full disk would be SIGBUS, not an
+  // error. Reserves 64 KiB at a time; KAFKA_STORAGE_ERROR when the disk is full.
+  protocol::Status reserve_locked(std::size_t byte_pos, std::size_t len);
   void write_i32(std::size_t byte_pos, std::int32_t v);
   void write_i64(std::size_t byte_pos, std::int64_t v);
   // Counts the entry just written at slot entries_locked().
@@ -167,6 +172,8 @@ class IndexFile {
   std::int64_t length_ = 0;
   std::int32_t max_entries_ = 0;
   std::int32_t entries_ = 0;
+  std::size_t reserved_begin_ = 0;  // [begin, end): blocks known to be allocated
+  std::size_t reserved_end_ = 0;
 };
 
 }  // namespace sluice::storage

@@ -53,6 +53,7 @@ Status OffsetIndex::append(std::int64_t offset, std::int32_t position) {
                   "Integer overflow for offset: " + std::to_string(offset) + " (" + path_locked().string() + ")");
   }
   const auto pos = static_cast<std::size_t>(n) * kEntrySize;
+  if (Status st = reserve_locked(pos, kEntrySize); !st.ok()) return st;
   write_i32(pos, *relative);
   write_i32(pos + 4, position);
   commit_entry_locked();

@@ -73,6 +73,7 @@ Status TimeIndex::maybe_append(std::int64_t timestamp, std::int64_t offset, bool
     return Status(ErrorCode::UNKNOWN_SERVER_ERROR, "No slot left in time index " + path_locked().string());
   }
   const auto pos = static_cast<std::size_t>(n) * kEntrySize;
+  if (Status st = reserve_locked(pos, kEntrySize); !st.ok()) return st;
   write_i64(pos, timestamp);
   write_i32(pos + 8, *relative);
   commit_entry_locked();
