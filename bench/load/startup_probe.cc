@@ -121,7 +121,7 @@ protocol::Result<OneRun> run_once(const StartupOptions& o, int index) {
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   UniqueFd log(::open((dir / "sluice.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!log) return Status{ErrorCode::KAFKA_STORAGE_ERROR, std::string("open log: ") + std::strerror(errno)};
+  if (!log.valid()) return Status{ErrorCode::KAFKA_STORAGE_ERROR, std::string("open log: ") + std::strerror(errno)};
 
   const auto start = Clock::now();
   const pid_t pid = ::fork();
