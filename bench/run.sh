@@ -5,7 +5,7 @@ set -euo pipefail
 build=${1:-build}
 json=$(mktemp)
 trap 'rm -f "$json"' EXIT
-"$build/bench/sluice_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+"$build/bench/sluice_bench" --benchmark_filter='Produce1MiB|FetchResponse100' --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   --benchmark_format=json >"$json"
 python3 - "$json" <<'PY'
 import json, sys

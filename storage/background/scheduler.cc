@@ -33,8 +33,10 @@ void Scheduler::run() {
       wake_.wait(lock);
       continue;
     }
-    if (queue_.top().at > Clock::now()) {
-      wake_.wait_until(lock, queue_.top().at);
+    // A copy: wait_until keeps reading its deadline after releasing the
+    // lock, and a push() meanwhile may reallocate the queue under a reference.
+    if (const auto next = queue_.top().at; next > Clock::now()) {
+      wake_.wait_until(lock, next);
       continue;
     }
     Entry e = queue_.top();

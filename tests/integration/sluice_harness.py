@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import subprocess
 import tempfile
 import threading
@@ -65,7 +66,11 @@ class SluiceBroker:
             self.process.kill()
             code = self.process.wait()
         self._reader.join(5)
+        self.process.stdout.close()
         self.process = None
+        if code != 0:
+            # What the broker said last (sanitizer reports included), for the CI log.
+            sys.stderr.write("sluice exited with %d; its last output:\n%s\n" % (code, "\n".join(self.log_lines[-80:])))
         return code
 
     def kill(self):

@@ -34,7 +34,8 @@ TEST(LegacyMessageSet, RoundTripBothMagicsAndLegacyCodecs) {
     for (CompressionType codec :
          {CompressionType::kNone, CompressionType::kGzip, CompressionType::kSnappy, CompressionType::kLz4}) {
       SCOPED_TRACE("magic " + std::to_string(magic) + " " + std::string(compression_name(codec)));
-      auto set = read_legacy_message_set(build_legacy(magic, codec), kMaxInflate);
+      const auto bytes = build_legacy(magic, codec);  // the set's views point into it
+      auto set = read_legacy_message_set(bytes, kMaxInflate);
       ASSERT_TRUE(set.ok()) << set.status().detail;
       ASSERT_EQ(set->messages.size(), 3u);
       EXPECT_EQ(set->source_compression, codec);
@@ -89,7 +90,8 @@ TEST(LegacyMessageSet, EveryTruncationIsAnErrorOrFewerMessages) {
 TEST(LegacyMessageSet, KafkaPythonMagic1MessagesDecode) {
   for (const char* name : {"kafka_python_magic1_none.bin", "kafka_python_magic1_gzip.bin"}) {
     SCOPED_TRACE(name);
-    auto set = read_legacy_message_set(record_data(name), kMaxInflate);
+    const auto bytes = record_data(name);  // the set's views point into it
+    auto set = read_legacy_message_set(bytes, kMaxInflate);
     ASSERT_TRUE(set.ok()) << set.status().detail;
     ASSERT_EQ(set->messages.size(), 3u);
     for (int i = 0; i < 3; ++i) {
@@ -105,7 +107,8 @@ TEST(LegacyMessageSet, KafkaPythonMagic1MessagesDecode) {
 }
 
 TEST(Convert, UpConvertKeepsKeysValuesAndTimestamps) {
-  auto set = read_legacy_message_set(build_legacy(1, CompressionType::kSnappy), kMaxInflate);
+  const auto bytes = build_legacy(1, CompressionType::kSnappy);
+  auto set = read_legacy_message_set(bytes, kMaxInflate);
   ASSERT_TRUE(set.ok());
   auto batch_bytes = up_convert(set->messages, CompressionType::kSnappy);
   ASSERT_TRUE(batch_bytes.ok());

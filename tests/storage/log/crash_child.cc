@@ -54,8 +54,11 @@ std::vector<std::uint8_t> random_batch(std::mt19937_64& rng, std::int64_t timest
   const int records = 1 + static_cast<int>(rng() % (large ? 8 : 16));
   std::string value(value_size, '\0');
   for (char& c : value) c = static_cast<char>('a' + rng() % 26);
+  // The builder keeps views until build(): the keys must outlive it.
+  std::vector<std::string> keys;
+  keys.reserve(static_cast<std::size_t>(records));
   for (int i = 0; i < records; ++i) {
-    const std::string key = "key-" + std::to_string(seq) + "-" + std::to_string(i);
+    const std::string& key = keys.emplace_back("key-" + std::to_string(seq) + "-" + std::to_string(i));
     builder.append(timestamp, protocol::Bytes(reinterpret_cast<const std::uint8_t*>(key.data()), key.size()),
                    protocol::Bytes(reinterpret_cast<const std::uint8_t*>(value.data()), value.size()));
   }
