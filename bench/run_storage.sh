@@ -25,9 +25,9 @@ run() {  # name filter repetitions
 
 scratch=${SLUICE_BENCH_DIR:-${TMPDIR:-/tmp}}
 echo "scratch dir: $scratch ($(stat -f -c %T "$scratch"), $(df --output=source "$scratch" | tail -1))" >&2
-run append '^BM_(LogAppend16KiBBatches|WriteSameBytesToAFile)$' "$reps"
+run append '^BM_(LogAppend16KiBBatches|WriteSameBytesToAFile)/' "$reps"
 run read '^BM_Fetch' "$reps"
-run memory '^BM_IdlePartitions1000$' 1
+run memory '^BM_IdlePartitions1000/' 1
 if [[ $full == 1 ]]; then
   run recovery '^BM_RecoverUncleanLog/' 3
 else
