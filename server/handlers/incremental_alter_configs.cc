@@ -5,6 +5,7 @@
 #include "protocol/generated/incremental_alter_configs_response.h"
 #include "server/async_bridge.h"
 #include "server/broker_services.h"
+#include "server/handlers/alter_configs_results.h"
 #include "server/handlers/handlers.h"
 
 namespace sluice::server {
@@ -27,13 +28,7 @@ asio::awaitable<IncrementalAlterConfigsResponse> handle_incremental_alter_config
         ctx.services.controller.incremental_alter_configs(std::move(resources), req.validate_only, std::move(done));
       });
   IncrementalAlterConfigsResponse resp;
-  for (const auto& r : results) {
-    auto& out = resp.responses.emplace_back();
-    out.resource_type = r.resource_type;
-    out.resource_name = r.resource_name;
-    out.error_code = static_cast<std::int16_t>(r.status.code);
-    out.error_message = r.status.ok() ? std::nullopt : std::optional<std::string>(r.status.detail);
-  }
+  fill_alter_configs_responses(results, resp);
   co_return resp;
 }
 
