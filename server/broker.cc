@@ -6,6 +6,7 @@
 #include "coordinator/controller/controller.h"
 #include "coordinator/controller/metadata_image.h"
 #include "coordinator/controller/topic_validation.h"
+#include "coordinator/group/group_coordinator.h"
 #include "server/broker_services.h"
 #include "server/dispatcher.h"
 #include "server/fetch/fetch_session_cache.h"
@@ -88,6 +89,19 @@ coordinator::ControllerConfig controller_config(const BrokerConfig& c) {
   return out;
 }
 
+coordinator::GroupConfig group_config(const BrokerConfig& c) {
+  coordinator::GroupConfig out;
+  out.min_session_timeout_ms = static_cast<std::int32_t>(c.int64("group.min.session.timeout.ms"));
+  out.max_session_timeout_ms = static_cast<std::int32_t>(c.int64("group.max.session.timeout.ms"));
+  out.initial_rebalance_delay_ms = static_cast<std::int32_t>(c.int64("group.initial.rebalance.delay.ms"));
+  out.max_size = static_cast<std::int32_t>(c.int64("group.max.size"));
+  out.offsets_retention_ms = c.int64("offsets.retention.minutes") * 60 * 1000;
+  out.offsets_retention_check_interval_ms = c.int64("offsets.retention.check.interval.ms");
+  out.offset_metadata_max_bytes = static_cast<std::int32_t>(c.int64("offset.metadata.max.bytes"));
+  out.offsets_topic_partitions = static_cast<std::int32_t>(c.int64("offsets.topic.num.partitions"));
+  return out;
+}
+
 }  // namespace
 
 Broker::Broker(BrokerConfig config) : config_(std::move(config)) {}
@@ -119,6 +133,15 @@ Status Broker::start_storage_and_metadata() {
 
   replicas_ = std::make_unique<storage::ReplicaManager>(*logs_);
   publisher_ = std::make_unique<MetadataPublisher>(config_.node_id(), config_, *replicas_);
+  groups_ = std::make_unique<coordinator::GroupCoordinator>(group_config(config_), *replicas_, *clock_);
+  publisher_->add_leadership_listener([this](const storage::TopicPartition& tp, std::int32_t epoch) {
+    if (tp.topic != coordinator::kConsumerOffsetsTopic) return;
+    if (epoch < 0) {
+      groups_->on_resignation(tp.partition);
+    } else {
+      groups_->on_election(tp.partition, epoch);
+    }
+  });
   const auto image = controller_->image();
   publisher_->apply_broker_configs(*image);
   if (Status s =
@@ -158,8 +181,9 @@ Status Broker::start() {
       static_cast<std::size_t>(config_.int64("max.incremental.fetch.session.cache.slots")), 120'000});
   fetch_waiters_ = std::make_unique<FetchWaiters>();
   replicas_->add_listener([waiters = fetch_waiters_.get()](const storage::TopicPartition& tp) { waiters->notify(tp); });
-  services_ = std::make_unique<BrokerServices>(*clock_, config_, *logs_, *replicas_, *controller_, *fetch_sessions_,
-                                               *fetch_waiters_, config_.node_id(), logs_->cluster_id());
+  services_ =
+      std::make_unique<BrokerServices>(*clock_, config_, *logs_, *replicas_, *controller_, *groups_, *fetch_sessions_,
+                                       *fetch_waiters_, config_.node_id(), logs_->cluster_id());
   dispatcher_ = std::make_unique<Dispatcher>(*services_);
   network_ = std::make_unique<network::NetworkRuntime>(network_config(config_), *dispatcher_);
   if (Status s = network_->start(); !s.ok()) return s;
@@ -180,6 +204,9 @@ Status Broker::start() {
 }
 
 Status Broker::stop() {
+  // Waiting JoinGroups and SyncGroups are answered (NOT_COORDINATOR) first,
+  // so the network can finish every request in flight.
+  if (groups_) groups_->shutdown();
   if (network_) network_->stop(std::chrono::seconds(10));
   network_.reset();
   if (controller_) controller_->shutdown();

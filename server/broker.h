@@ -11,7 +11,8 @@
 
 namespace sluice::coordinator {
 class Controller;
-}
+class GroupCoordinator;
+}  // namespace sluice::coordinator
 namespace sluice::storage {
 class LogManager;
 class ReplicaManager;
@@ -55,6 +56,7 @@ class Broker {
   std::shared_ptr<storage::Log> metadata_log_;
   std::unique_ptr<storage::ReplicaManager> replicas_;
   std::unique_ptr<coordinator::Controller> controller_;
+  std::unique_ptr<coordinator::GroupCoordinator> groups_;
   std::unique_ptr<MetadataPublisher> publisher_;
   std::unique_ptr<FetchSessionCache> fetch_sessions_;
   std::unique_ptr<FetchWaiters> fetch_waiters_;

@@ -20,6 +20,7 @@
 
 namespace sluice::coordinator {
 class Controller;
+class GroupCoordinator;
 class MetadataImage;
 }  // namespace sluice::coordinator
 
@@ -44,13 +45,14 @@ struct AdvertisedEndpoint {
 struct BrokerServices {
   BrokerServices(const storage::Clock& clock, BrokerConfig& config, storage::LogManager& logs,
                  storage::ReplicaManager& replicas, coordinator::Controller& controller,
-                 FetchSessionCache& fetch_sessions, FetchWaiters& fetch_waiters, std::int32_t node_id,
-                 std::string cluster_id)
+                 coordinator::GroupCoordinator& groups, FetchSessionCache& fetch_sessions, FetchWaiters& fetch_waiters,
+                 std::int32_t node_id, std::string cluster_id)
       : clock(clock),
         config(config),
         logs(logs),
         replicas(replicas),
         controller(controller),
+        groups(groups),
         fetch_sessions(fetch_sessions),
         fetch_waiters(fetch_waiters),
         node_id(node_id),
@@ -61,6 +63,7 @@ struct BrokerServices {
   storage::LogManager& logs;
   storage::ReplicaManager& replicas;
   coordinator::Controller& controller;
+  coordinator::GroupCoordinator& groups;
   FetchSessionCache& fetch_sessions;
   FetchWaiters& fetch_waiters;
   std::int32_t node_id;

@@ -50,10 +50,15 @@ void MetadataPublisher::publish(const MetadataImage& previous, const MetadataIma
   apply_partitions(previous, next, broker_configs_changed);
 }
 
+void MetadataPublisher::notify_leadership(const storage::TopicPartition& tp, std::int32_t leader_epoch) const {
+  for (const auto& listener : leadership_listeners_) listener(tp, leader_epoch);
+}
+
 void MetadataPublisher::remove_deleted_topics(const MetadataImage& previous, const MetadataImage& next) {
   for (const auto& [id, topic] : previous.topics_by_id) {
     if (next.topic(id)) continue;
     for (const auto& [index, p] : topic->partitions) {
+      if (replicas_.get_partition({topic->name, index})) notify_leadership({topic->name, index}, -1);
       if (auto s = replicas_.remove_partition({topic->name, index}, true); !s.ok()) {
         spdlog::error("deleting {}-{}: {}", topic->name, index, s.detail);
       }
@@ -73,6 +78,7 @@ void MetadataPublisher::apply_partitions(const MetadataImage& previous, const Me
       const storage::TopicPartition tp{name, index};
       if (p.leader != node_id_) {
         // Replication is a later issue: a partition led elsewhere is not hosted.
+        if (replicas_.get_partition(tp)) notify_leadership(tp, -1);
         (void)replicas_.remove_partition(tp, false);
         continue;
       }
@@ -88,7 +94,9 @@ void MetadataPublisher::apply_partitions(const MetadataImage& previous, const Me
       }
       if (auto r = replicas_.become_leader(tp, topic->id, p.leader_epoch, config); !r) {
         spdlog::error("hosting {}: {}", tp.to_string(), r.status().detail);
+        continue;
       }
+      notify_leadership(tp, p.leader_epoch);
     }
   }
 }

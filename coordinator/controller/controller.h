@@ -17,7 +17,7 @@
 
 #include "coordinator/controller/controller_config.h"
 #include "coordinator/controller/controller_types.h"
-#include "coordinator/controller/event_queue.h"
+#include "coordinator/common/event_queue.h"
 #include "coordinator/controller/metadata_image.h"
 #include "coordinator/controller/metadata_log.h"
 #include "protocol/result.h"

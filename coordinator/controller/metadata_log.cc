@@ -1,7 +1,5 @@
 #include "coordinator/controller/metadata_log.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -10,6 +8,7 @@
 #include "coordinator/controller/metadata_record_serde.h"
 #include "protocol/records/record_batch.h"
 #include "protocol/records/record_batch_builder.h"
+#include "storage/log/log_scanner.h"
 
 namespace sluice::coordinator {
 
@@ -21,20 +20,6 @@ namespace {
 
 constexpr std::uint64_t kReadChunkBytes = 1 << 20;
 constexpr std::size_t kMaxDecompressedBytes = 64 << 20;
-
-Status read_slice(const storage::FileSlice& slice, std::vector<std::uint8_t>& out) {
-  out.resize(slice.length);
-  std::size_t done = 0;
-  while (done < out.size()) {
-    const ssize_t n =
-        ::pread(slice.file->fd(), out.data() + done, out.size() - done, static_cast<off_t>(slice.position + done));
-    if (n < 0) return Status{ErrorCode::KAFKA_STORAGE_ERROR, "Error reading the metadata log"};
-    if (n == 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  out.resize(done);
-  return {};
-}
 
 // The metadata records of one batch.
 Status decode_batch(const protocol::RecordBatchView& batch, std::vector<VersionedRecord>& out) {
@@ -86,41 +71,16 @@ Status MetadataLog::replay() {
                                                   std::to_string(log_->log_start_offset()) +
                                                   ", but there is no snapshot of what came before"};
   }
-  std::int64_t offset = 0;
-  std::vector<std::uint8_t> bytes;
   std::vector<VersionedRecord> records;
-  while (offset < log_->log_end_offset()) {
-    auto read = log_->read(offset, kReadChunkBytes, storage::FetchIsolation::kLogEnd, true);
-    if (!read.ok()) return read.status();
-    if (read->records.empty()) {
-      return Status{ErrorCode::CORRUPT_MESSAGE, "No batch found at offset " + std::to_string(offset) +
-                                                    " of the metadata log, which ends at " +
-                                                    std::to_string(log_->log_end_offset())};
-    }
-    if (Status s = read_slice(read->records, bytes); !s.ok()) return s;
-    protocol::EntryIterator entries(bytes);
-    while (auto entry = entries.next()) {
-      auto batch = protocol::RecordBatchView::parse(*entry);
-      if (!batch.ok()) return batch.status();
-      const protocol::RecordBatchHeader& header = batch->header();
-      if (header.last_offset() < offset) continue;
-      if (!batch->crc_ok()) {
-        return Status{ErrorCode::CORRUPT_MESSAGE,
-                      "Metadata batch at offset " + std::to_string(header.base_offset) + " fails its CRC"};
-      }
-      last_epoch_ = std::max(last_epoch_, header.partition_leader_epoch);
-      // Raft's own control records (leader changes, voters) are not metadata.
-      if (!header.is_control()) {
-        if (Status s = decode_batch(*batch, records); !s.ok()) return s;
-        if (Status s = loader_.replay_batch(records, header.base_offset, header.partition_leader_epoch, false);
-            !s.ok()) {
-          return s;
-        }
-      }
-      offset = header.next_offset();
-    }
-    if (!entries.error().ok()) return entries.error();
-  }
+  Status s = storage::scan_log(*log_, 0, kReadChunkBytes, [&](const protocol::RecordBatchView& batch) -> Status {
+    const protocol::RecordBatchHeader& header = batch.header();
+    last_epoch_ = std::max(last_epoch_, header.partition_leader_epoch);
+    // Raft's own control records (leader changes, voters) are not metadata.
+    if (header.is_control()) return {};
+    if (Status d = decode_batch(batch, records); !d.ok()) return d;
+    return loader_.replay_batch(records, header.base_offset, header.partition_leader_epoch, false);
+  });
+  if (!s.ok()) return s;
   loader_.publish();
   return {};
 }

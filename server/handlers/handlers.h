@@ -38,6 +38,28 @@ struct IncrementalAlterConfigsRequest;
 struct IncrementalAlterConfigsResponse;
 struct DescribeClusterRequest;
 struct DescribeClusterResponse;
+struct OffsetCommitRequest;
+struct OffsetCommitResponse;
+struct OffsetFetchRequest;
+struct OffsetFetchResponse;
+struct FindCoordinatorRequest;
+struct FindCoordinatorResponse;
+struct JoinGroupRequest;
+struct JoinGroupResponse;
+struct HeartbeatRequest;
+struct HeartbeatResponse;
+struct LeaveGroupRequest;
+struct LeaveGroupResponse;
+struct SyncGroupRequest;
+struct SyncGroupResponse;
+struct DescribeGroupsRequest;
+struct DescribeGroupsResponse;
+struct ListGroupsRequest;
+struct ListGroupsResponse;
+struct DeleteGroupsRequest;
+struct DeleteGroupsResponse;
+struct OffsetDeleteRequest;
+struct OffsetDeleteResponse;
 }  // namespace sluice::protocol
 
 namespace sluice::server {
@@ -64,5 +86,20 @@ asio::awaitable<protocol::IncrementalAlterConfigsResponse> handle_incremental_al
     RequestContext&, protocol::IncrementalAlterConfigsRequest&);
 asio::awaitable<protocol::DescribeClusterResponse> handle_describe_cluster(RequestContext&,
                                                                            protocol::DescribeClusterRequest&);
+
+// Consumer groups (classic protocol), served by the group coordinator.
+asio::awaitable<protocol::OffsetCommitResponse> handle_offset_commit(RequestContext&, protocol::OffsetCommitRequest&);
+asio::awaitable<protocol::OffsetFetchResponse> handle_offset_fetch(RequestContext&, protocol::OffsetFetchRequest&);
+asio::awaitable<protocol::FindCoordinatorResponse> handle_find_coordinator(RequestContext&,
+                                                                           protocol::FindCoordinatorRequest&);
+asio::awaitable<protocol::JoinGroupResponse> handle_join_group(RequestContext&, protocol::JoinGroupRequest&);
+asio::awaitable<protocol::HeartbeatResponse> handle_heartbeat(RequestContext&, protocol::HeartbeatRequest&);
+asio::awaitable<protocol::LeaveGroupResponse> handle_leave_group(RequestContext&, protocol::LeaveGroupRequest&);
+asio::awaitable<protocol::SyncGroupResponse> handle_sync_group(RequestContext&, protocol::SyncGroupRequest&);
+asio::awaitable<protocol::DescribeGroupsResponse> handle_describe_groups(RequestContext&,
+                                                                         protocol::DescribeGroupsRequest&);
+asio::awaitable<protocol::ListGroupsResponse> handle_list_groups(RequestContext&, protocol::ListGroupsRequest&);
+asio::awaitable<protocol::DeleteGroupsResponse> handle_delete_groups(RequestContext&, protocol::DeleteGroupsRequest&);
+asio::awaitable<protocol::OffsetDeleteResponse> handle_offset_delete(RequestContext&, protocol::OffsetDeleteRequest&);
 
 }  // namespace sluice::server

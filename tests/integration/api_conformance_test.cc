@@ -1,9 +1,14 @@
 // Every API the broker advertises, at every advertised version, sent to the
 // real sluice through the generated codec: each answer must decode and carry
-// no error for a request that asks nothing unusual.
+// no error for a request that asks nothing unusual. Group membership requests
+// come from a member the group does not know, and must be refused the way
+// Kafka refuses them.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include "protocol/generated/all_messages.h"
 #include "tests/integration/sluice_process.h"
@@ -13,9 +18,12 @@ namespace {
 
 using namespace protocol;  // NOLINT: message types
 
-// A request every broker should answer without error.
+constexpr const char* kGroup = "conformance-group";
+constexpr const char* kUnknownMember = "unknown-member";
+
+// A request every broker should answer as expected_error() says.
 template <class Req>
-Req ordinary_request() {
+Req ordinary_request([[maybe_unused]] std::int16_t version) {
   Req req;
   if constexpr (std::is_same_v<Req, ProduceRequest>) req.acks = 1;  // acks=0 gets no answer
   if constexpr (std::is_same_v<Req, ApiVersionsRequest>) {
@@ -23,14 +31,78 @@ Req ordinary_request() {
     req.client_software_version = "1.0";
   }
   if constexpr (std::is_same_v<Req, FetchRequest>) req.max_wait_ms = 0;
+  if constexpr (std::is_same_v<Req, FindCoordinatorRequest>) {
+    if (version < 4) {
+      req.key = kGroup;
+    } else {
+      req.coordinator_keys = {kGroup};
+    }
+  }
+  if constexpr (std::is_same_v<Req, OffsetCommitRequest> || std::is_same_v<Req, OffsetDeleteRequest>) {
+    req.group_id = kGroup;
+  }
+  if constexpr (std::is_same_v<Req, OffsetFetchRequest>) {
+    if (version < 8) {
+      req.group_id = kGroup;
+    } else {
+      req.groups.emplace_back().group_id = kGroup;
+      req.groups.back().topics = std::nullopt;  // every committed offset
+    }
+  }
+  if constexpr (std::is_same_v<Req, JoinGroupRequest>) {
+    req.group_id = kGroup;
+    req.member_id = kUnknownMember;
+    req.session_timeout_ms = 10000;
+    req.rebalance_timeout_ms = 10000;
+    req.protocol_type = "consumer";
+    req.protocols.emplace_back().name = "range";
+  }
+  if constexpr (std::is_same_v<Req, SyncGroupRequest>) {
+    req.group_id = kGroup;
+    req.generation_id = 1;
+    req.member_id = kUnknownMember;
+    req.protocol_type = "consumer";
+    req.protocol_name = "range";
+  }
+  if constexpr (std::is_same_v<Req, HeartbeatRequest>) {
+    req.group_id = kGroup;
+    req.generation_id = 1;
+    req.member_id = kUnknownMember;
+  }
+  if constexpr (std::is_same_v<Req, LeaveGroupRequest>) {
+    req.group_id = kGroup;
+    if (version < 3) {
+      req.member_id = kUnknownMember;
+    } else {
+      req.members.emplace_back().member_id = kUnknownMember;
+    }
+  }
+  if constexpr (std::is_same_v<Req, DescribeGroupsRequest>) req.groups = {kGroup};
+  if constexpr (std::is_same_v<Req, DeleteGroupsRequest>) req.groups_names = {kGroup};
   return req;
 }
 
-// Top-level and nested error codes that must be NONE.
+// The top-level error Kafka answers ordinary_request() with.
+template <class Req>
+ErrorCode expected_error([[maybe_unused]] std::int16_t version) {
+  // The group does not exist, so no member of it is known.
+  if constexpr (std::is_same_v<Req, JoinGroupRequest> || std::is_same_v<Req, SyncGroupRequest> ||
+                std::is_same_v<Req, HeartbeatRequest>) {
+    return ErrorCode::UNKNOWN_MEMBER_ID;
+  }
+  // v3+ answers each member on its own, the request as a whole succeeds.
+  if constexpr (std::is_same_v<Req, LeaveGroupRequest>) {
+    return version < 3 ? ErrorCode::UNKNOWN_MEMBER_ID : ErrorCode::NONE;
+  }
+  if constexpr (std::is_same_v<Req, OffsetDeleteRequest>) return ErrorCode::GROUP_ID_NOT_FOUND;
+  return ErrorCode::NONE;
+}
+
+// The top-level error code, where the response has one.
 template <class Resp>
-void expect_no_error(const Resp& resp, std::int16_t api, std::int16_t version) {
+void expect_error(const Resp& resp, ErrorCode expected, std::int16_t api, std::int16_t version) {
   if constexpr (requires { resp.error_code; }) {
-    EXPECT_EQ(resp.error_code, 0) << "api " << api << " v" << version;
+    EXPECT_EQ(resp.error_code, static_cast<std::int16_t>(expected)) << "api " << api << " v" << version;
   }
 }
 
@@ -39,23 +111,58 @@ struct Client {
   std::int32_t correlation = 1;
 
   template <class Req, class Resp>
-  void exchange(std::int16_t version) {
-    const Req req = ordinary_request<Req>();
+  std::optional<Resp> roundtrip(const Req& req, std::int16_t version) {
     const std::int32_t id = correlation++;
-    ASSERT_TRUE(conn.send(req, version, id)) << Req::kName << " v" << version;
+    if (!conn.send(req, version, id)) {
+      ADD_FAILURE() << Req::kName << " v" << version << ": cannot send";
+      return std::nullopt;
+    }
     auto frame = conn.receive();
-    ASSERT_TRUE(frame.has_value()) << Req::kName << " v" << version << ": no response";
+    if (!frame) {
+      ADD_FAILURE() << Req::kName << " v" << version << ": no response";
+      return std::nullopt;
+    }
     Reader r(*frame);
     ResponseHeader header;
     header.read_from(r, static_cast<std::int16_t>(response_header_version(Req::kApiKey, version)));
-    ASSERT_TRUE(r.ok());
+    EXPECT_TRUE(r.ok());
     EXPECT_EQ(header.correlation_id, id);
     auto resp = decode<Resp>(frame->data() ? std::span(*frame).subspan(r.position()) : std::span<const std::uint8_t>(),
                              version);
-    ASSERT_TRUE(resp.ok()) << Req::kName << " v" << version << ": " << resp.status().detail;
-    expect_no_error(*resp, Req::kApiKey, version);
+    if (!resp.ok()) {
+      ADD_FAILURE() << Req::kName << " v" << version << ": " << resp.status().detail;
+      return std::nullopt;
+    }
+    return std::move(*resp);
+  }
+
+  template <class Req, class Resp>
+  void exchange(std::int16_t version) {
+    std::optional<Resp> resp = roundtrip<Req, Resp>(ordinary_request<Req>(version), version);
+    if (resp) expect_error(*resp, expected_error<Req>(version), Req::kApiKey, version);
   }
 };
+
+// Group requests need __consumer_offsets (FindCoordinator creates it) and the
+// group's partition loaded: until then they are answered NOT_COORDINATOR or
+// COORDINATOR_LOAD_IN_PROGRESS, as a Kafka client expects and retries.
+bool wait_for_group_coordinator(Client& client, std::uint16_t port) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto found = client.roundtrip<FindCoordinatorRequest, FindCoordinatorResponse>(
+        ordinary_request<FindCoordinatorRequest>(3), 3);
+    auto listed = client.roundtrip<ListGroupsRequest, ListGroupsResponse>(ListGroupsRequest{}, 0);
+    auto beat = client.roundtrip<HeartbeatRequest, HeartbeatResponse>(ordinary_request<HeartbeatRequest>(0), 0);
+    if (!found || !listed || !beat) return false;
+    if (found->error_code == 0 && listed->error_code == 0 &&
+        beat->error_code == static_cast<std::int16_t>(ErrorCode::UNKNOWN_MEMBER_ID)) {
+      EXPECT_EQ(found->port, port) << "a single broker coordinates every group";
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
 
 template <class Req, class Resp>
 bool try_api(Client& client, std::int16_t key, std::int16_t min, std::int16_t max) {
@@ -71,7 +178,7 @@ TEST(ApiConformance, EveryAdvertisedApiAtEveryVersionAnswers) {
   ASSERT_TRUE(conn.connected());
   Client client{conn};
 
-  ASSERT_TRUE(conn.send(ordinary_request<ApiVersionsRequest>(), 3, 0));
+  ASSERT_TRUE(conn.send(ordinary_request<ApiVersionsRequest>(3), 3, 0));
   auto frame = conn.receive();
   ASSERT_TRUE(frame.has_value());
   Reader r(*frame);
@@ -81,6 +188,7 @@ TEST(ApiConformance, EveryAdvertisedApiAtEveryVersionAnswers) {
   ASSERT_TRUE(versions.ok());
   ASSERT_EQ(versions->error_code, 0);
   ASSERT_GE(versions->api_keys.size(), 10u);
+  ASSERT_TRUE(wait_for_group_coordinator(client, broker.port()));
 
   for (const auto& api : versions->api_keys) {
     SCOPED_TRACE("api key " + std::to_string(api.api_key));
@@ -94,6 +202,16 @@ TEST(ApiConformance, EveryAdvertisedApiAtEveryVersionAnswers) {
         try_api<FetchRequest, FetchResponse>(client, api.api_key, api.min_version, api.max_version) ||
         try_api<ListOffsetsRequest, ListOffsetsResponse>(client, api.api_key, api.min_version, api.max_version) ||
         try_api<MetadataRequest, MetadataResponse>(client, api.api_key, api.min_version, api.max_version) ||
+        try_api<OffsetCommitRequest, OffsetCommitResponse>(client, api.api_key, api.min_version, api.max_version) ||
+        try_api<OffsetFetchRequest, OffsetFetchResponse>(client, api.api_key, api.min_version, api.max_version) ||
+        try_api<FindCoordinatorRequest, FindCoordinatorResponse>(client, api.api_key, api.min_version,
+                                                                 api.max_version) ||
+        try_api<JoinGroupRequest, JoinGroupResponse>(client, api.api_key, api.min_version, api.max_version) ||
+        try_api<HeartbeatRequest, HeartbeatResponse>(client, api.api_key, api.min_version, api.max_version) ||
+        try_api<LeaveGroupRequest, LeaveGroupResponse>(client, api.api_key, api.min_version, api.max_version) ||
+        try_api<SyncGroupRequest, SyncGroupResponse>(client, api.api_key, api.min_version, api.max_version) ||
+        try_api<DescribeGroupsRequest, DescribeGroupsResponse>(client, api.api_key, api.min_version, api.max_version) ||
+        try_api<ListGroupsRequest, ListGroupsResponse>(client, api.api_key, api.min_version, api.max_version) ||
         try_api<ApiVersionsRequest, ApiVersionsResponse>(client, api.api_key, api.min_version, api.max_version) ||
         try_api<CreateTopicsRequest, CreateTopicsResponse>(client, api.api_key, api.min_version, api.max_version) ||
         try_api<DeleteTopicsRequest, DeleteTopicsResponse>(client, api.api_key, api.min_version, api.max_version) ||
@@ -107,8 +225,10 @@ TEST(ApiConformance, EveryAdvertisedApiAtEveryVersionAnswers) {
                                                                  api.max_version) ||
         try_api<CreatePartitionsRequest, CreatePartitionsResponse>(client, api.api_key, api.min_version,
                                                                    api.max_version) ||
+        try_api<DeleteGroupsRequest, DeleteGroupsResponse>(client, api.api_key, api.min_version, api.max_version) ||
         try_api<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>(client, api.api_key, api.min_version,
                                                                                  api.max_version) ||
+        try_api<OffsetDeleteRequest, OffsetDeleteResponse>(client, api.api_key, api.min_version, api.max_version) ||
         try_api<DescribeClusterRequest, DescribeClusterResponse>(client, api.api_key, api.min_version, api.max_version);
     // A new API in ApiVersions must be added here too, so it is exercised.
     EXPECT_TRUE(known) << "advertised API " << api.api_key << " is not covered by this test";
@@ -144,7 +264,7 @@ TEST(ApiConformance, AnUnparsableRequestClosesOnlyThatConnection) {
   std::vector<std::uint8_t> req = {0, 0, 0, 12, 0, 3, 0, 9, 0, 0, 0, 1, 0, 0, 0xff, 0xff};
   ASSERT_TRUE(bad.write_all(req));
   EXPECT_FALSE(bad.receive(5000).has_value());
-  ASSERT_TRUE(good.send(ordinary_request<MetadataRequest>(), 9, 5));
+  ASSERT_TRUE(good.send(ordinary_request<MetadataRequest>(9), 9, 5));
   EXPECT_TRUE(good.receive().has_value());
   EXPECT_EQ(broker.stop(), 0);
 }

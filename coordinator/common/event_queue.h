@@ -1,11 +1,14 @@
-// A single thread running tasks one at a time in submission order: the
-// controller's event loop (Kafka's KafkaEventQueue), which totally orders
-// every change to the metadata.
+// A single thread running tasks one at a time: the controller's event loop
+// (Kafka's KafkaEventQueue), which totally orders every change to the
+// metadata, and the group coordinator's, whose timers (session and
+// rebalance timeouts) are tasks scheduled for later.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -14,6 +17,7 @@ namespace sluice::coordinator {
 class EventQueue {
  public:
   using Task = std::function<void()>;
+  using TimePoint = std::chrono::steady_clock::time_point;
 
   EventQueue();
   ~EventQueue();
@@ -23,6 +27,11 @@ class EventQueue {
   // Queues `task` to run after every task submitted before it; false (and
   // `task` is dropped) once the queue is closing.
   bool submit(Task task);
+
+  // Runs `task` once `when` has come (in due order, before tasks submitted
+  // later that are not yet due). Tasks not yet due when the queue closes
+  // never run.
+  bool schedule(TimePoint when, Task task);
 
   // Stops taking tasks, lets those already queued run, and joins the thread.
   // Idempotent; must not be called from a task.
@@ -36,6 +45,7 @@ class EventQueue {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Task> tasks_;
+  std::multimap<TimePoint, Task> timers_;
   bool closing_ = false;
   std::thread thread_;
 };

@@ -1,0 +1,126 @@
+#include "coordinator/group/group_records.h"
+
+#include "protocol/generated/group_metadata_key.h"
+#include "protocol/generated/offset_commit_key.h"
+#include "protocol/generated/offset_commit_value.h"
+#include "protocol/message_support.h"
+
+namespace sluice::coordinator {
+
+using protocol::ErrorCode;
+using protocol::Result;
+using protocol::Status;
+
+namespace {
+
+constexpr std::int16_t kOffsetCommitKeyVersion = 1;
+constexpr std::int16_t kGroupMetadataKeyVersion = 2;
+// OffsetCommitValue v1 carries an expire timestamp; v3 (Kafka 2.1+) a leader epoch.
+constexpr std::int16_t kOffsetCommitValueWithExpiry = 1;
+constexpr std::int16_t kOffsetCommitValueVersion = 3;
+constexpr std::int16_t kGroupMetadataValueVersion = 3;
+
+template <class M>
+std::vector<std::uint8_t> versioned(const M& m, std::int16_t version) {
+  std::vector<std::uint8_t> out{static_cast<std::uint8_t>(static_cast<std::uint16_t>(version) >> 8),
+                                static_cast<std::uint8_t>(version & 0xFF)};
+  // Every field of these records exists at the version chosen: cannot fail.
+  (void)protocol::encode_into(m, version, out);
+  return out;
+}
+
+Result<std::int16_t> read_version(std::span<const std::uint8_t> bytes, const char* what) {
+  if (bytes.size() < 2) return Status{ErrorCode::CORRUPT_MESSAGE, std::string(what) + " shorter than its version"};
+  return static_cast<std::int16_t>((bytes[0] << 8) | bytes[1]);
+}
+
+template <class M>
+Result<M> decode_body(std::span<const std::uint8_t> bytes, std::int16_t version) {
+  auto m = protocol::decode<M>(bytes.subspan(2), version);
+  if (!m.ok()) {
+    return Status{
+        m.code() == ErrorCode::UNSUPPORTED_VERSION ? ErrorCode::UNSUPPORTED_VERSION : ErrorCode::CORRUPT_MESSAGE,
+        m.status().detail};
+  }
+  return m;
+}
+
+}  // namespace
+
+GroupRecord offset_commit_record(const OffsetKey& key, const CommittedOffset& value) {
+  protocol::OffsetCommitKey k;
+  k.group = key.group;
+  k.topic = key.topic;
+  k.partition = key.partition;
+  protocol::OffsetCommitValue v;
+  v.offset = value.offset;
+  v.leader_epoch = value.leader_epoch;
+  v.metadata = value.metadata;
+  v.commit_timestamp = value.commit_timestamp;
+  std::int16_t version = kOffsetCommitValueVersion;
+  if (value.expire_timestamp) {
+    version = kOffsetCommitValueWithExpiry;
+    v.expire_timestamp = *value.expire_timestamp;
+  }
+  return GroupRecord{versioned(k, kOffsetCommitKeyVersion), versioned(v, version)};
+}
+
+GroupRecord offset_tombstone(const OffsetKey& key) {
+  protocol::OffsetCommitKey k;
+  k.group = key.group;
+  k.topic = key.topic;
+  k.partition = key.partition;
+  return GroupRecord{versioned(k, kOffsetCommitKeyVersion), std::nullopt};
+}
+
+Result<GroupRecord> group_metadata_record(const std::string& group, const protocol::GroupMetadataValue& value) {
+  protocol::GroupMetadataKey k;
+  k.group = group;
+  std::vector<std::uint8_t> v{0, static_cast<std::uint8_t>(kGroupMetadataValueVersion)};
+  if (Status s = protocol::encode_into(value, kGroupMetadataValueVersion, v); !s.ok()) return s;
+  return GroupRecord{versioned(k, kGroupMetadataKeyVersion), std::move(v)};
+}
+
+GroupRecord group_tombstone(const std::string& group) {
+  protocol::GroupMetadataKey k;
+  k.group = group;
+  return GroupRecord{versioned(k, kGroupMetadataKeyVersion), std::nullopt};
+}
+
+Result<GroupRecordKey> decode_group_record_key(std::span<const std::uint8_t> key) {
+  auto version = read_version(key, "Group record key");
+  if (!version.ok()) return version.status();
+  if (*version == 0 || *version == 1) {
+    auto k = decode_body<protocol::OffsetCommitKey>(key, *version);
+    if (!k.ok()) return k.status();
+    return GroupRecordKey(OffsetKey{std::move(k->group), std::move(k->topic), k->partition});
+  }
+  if (*version == kGroupMetadataKeyVersion) {
+    auto k = decode_body<protocol::GroupMetadataKey>(key, *version);
+    if (!k.ok()) return k.status();
+    return GroupRecordKey(GroupKey{std::move(k->group)});
+  }
+  return Status{ErrorCode::UNSUPPORTED_VERSION, "Unknown group record key version " + std::to_string(*version)};
+}
+
+Result<CommittedOffset> decode_offset_commit_value(std::span<const std::uint8_t> value) {
+  auto version = read_version(value, "OffsetCommitValue");
+  if (!version.ok()) return version.status();
+  auto v = decode_body<protocol::OffsetCommitValue>(value, *version);
+  if (!v.ok()) return v.status();
+  CommittedOffset out;
+  out.offset = v->offset;
+  out.leader_epoch = *version >= 3 ? v->leader_epoch : -1;
+  out.metadata = std::move(v->metadata);
+  out.commit_timestamp = v->commit_timestamp;
+  if (*version == 1 && v->expire_timestamp != -1) out.expire_timestamp = v->expire_timestamp;
+  return out;
+}
+
+Result<protocol::GroupMetadataValue> decode_group_metadata_value(std::span<const std::uint8_t> value) {
+  auto version = read_version(value, "GroupMetadataValue");
+  if (!version.ok()) return version.status();
+  return decode_body<protocol::GroupMetadataValue>(value, *version);
+}
+
+}  // namespace sluice::coordinator
