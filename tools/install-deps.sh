@@ -11,6 +11,8 @@ packages=(
 )
 if [ "${1:-}" = test ]; then
   packages+=(kcat python3-confluent-kafka python3-kafka python3-snappy python3-lz4)
+  # KafkaJS tests: Debian's nodejs + npm, unless an npm is already there (NodeSource's nodejs bundles npm and conflicts with Debian's).
+  command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
 missing=()

@@ -15,9 +15,9 @@
 #include <mutex>
 #include <vector>
 
+#include "coordinator/common/event_queue.h"
 #include "coordinator/controller/controller_config.h"
 #include "coordinator/controller/controller_types.h"
-#include "coordinator/common/event_queue.h"
 #include "coordinator/controller/metadata_image.h"
 #include "coordinator/controller/metadata_log.h"
 #include "protocol/result.h"

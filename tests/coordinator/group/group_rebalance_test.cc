@@ -8,8 +8,8 @@ namespace sluice::coordinator {
 namespace {
 
 using testing::GroupManagerTest;
-using testing::subscription;
 using testing::Pending;
+using testing::subscription;
 
 TEST_F(GroupManagerTest, FirstJoinWithoutMemberIdGetsMemberIdRequired) {
   // KIP-394: the id comes back with MEMBER_ID_REQUIRED; nothing joined yet.
