@@ -1,5 +1,6 @@
 #include "coordinator/controller/controller.h"
 
+#include <future>
 #include <utility>
 
 #include "coordinator/controller/bootstrap_records.h"
@@ -110,12 +111,15 @@ void Controller::run(std::function<ControllerResult<T>(const MetadataImage&)> op
 }
 
 void Controller::add_listener(Listener listener) {
-  auto task = [this, listener = std::move(listener)]() mutable {
+  auto published = std::make_shared<std::promise<void>>();
+  auto task = [this, published, listener = std::move(listener)]() mutable {
     const MetadataImage empty;
     listener(empty, *image());
     listeners_.push_back(std::move(listener));
+    published->set_value();
   };
-  queue_.submit(std::move(task));
+  if (!queue_.submit(std::move(task))) return;
+  published->get_future().wait();
 }
 
 void Controller::create_topics(std::vector<CreatableTopic> topics, bool validate_only,

@@ -67,7 +67,8 @@ class Controller {
 
   // Registers `listener` and calls it first (on the controller thread) with
   // an empty image and the current one, so it sees existing topics the way
-  // it sees new ones.
+  // it sees new ones. Returns once that first call is done, so the broker
+  // hosts its partitions before it listens.
   void add_listener(Listener listener);
 
   // The operations. `validate_only` checks and answers without writing.

@@ -1,0 +1,69 @@
+"""Consumer groups through KafkaJS (a pure JavaScript client, from npm)
+against a real sluice. The scenarios live in js/groups.test.js; this runs
+each against a fresh broker and fails with the step KafkaJS reported."""
+
+import json
+import os
+import shutil
+import subprocess
+import unittest
+
+from group_helpers import GROUP_OVERRIDES, GroupTestCase
+from sluice_harness import SluiceBroker
+
+JS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "js")
+SCENARIO_TIMEOUT = 180
+
+
+def _pinned_kafkajs():
+    with open(os.path.join(JS_DIR, "package.json")) as f:
+        return json.load(f)["dependencies"]["kafkajs"]
+
+
+def _installed_kafkajs():
+    try:
+        with open(os.path.join(JS_DIR, "node_modules", "kafkajs", "package.json")) as f:
+            return json.load(f)["version"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+class KafkaJsGroupsTest(GroupTestCase):
+    @classmethod
+    def setUpClass(cls):
+        if shutil.which("node") is None or shutil.which("npm") is None:
+            raise unittest.SkipTest("node and npm are not installed (tools/install-deps.sh test installs them)")
+        if _installed_kafkajs() != _pinned_kafkajs():
+            # npm ci installs exactly what package-lock.json pins.
+            result = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=JS_DIR, capture_output=True,
+                                    text=True, timeout=600)
+            if result.returncode != 0:
+                raise RuntimeError(f"npm ci failed:\n{result.stdout}\n{result.stderr}")
+        cls.broker = SluiceBroker(GROUP_OVERRIDES).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.broker.stop()
+        cls.broker.__exit__(None, None, None)
+        assert code == 0, f"sluice exited with {code}"
+
+    def run_scenario(self, name):
+        env = dict(os.environ, SLUICE_BOOTSTRAP=self.broker.bootstrap, KAFKAJS_NO_PARTITIONER_WARNING="1")
+        try:
+            result = subprocess.run(["node", "groups.test.js", name], cwd=JS_DIR, env=env, capture_output=True,
+                                    text=True, timeout=SCENARIO_TIMEOUT)
+        except subprocess.TimeoutExpired as e:
+            self.fail(f"KafkaJS scenario {name} still running after {SCENARIO_TIMEOUT}s:\n{e.stdout}\n{e.stderr}")
+        if result.returncode != 0:
+            self.fail(f"KafkaJS scenario {name} failed (exit {result.returncode}):\n"
+                      f"{result.stdout}\n{result.stderr}")
+
+    def test_members_split_and_admin_describes_lists_deletes(self):
+        self.run_scenario("members-and-admin")
+
+    def test_set_and_reset_offsets_move_the_group(self):
+        self.run_scenario("alter-offsets")
+
+
+if __name__ == "__main__":
+    unittest.main()
