@@ -63,6 +63,7 @@ class GroupCoordinator::Impl {
             return;
           }
           const auto started = clock_.now_ms();
+          m.drop_groups(partition);  // a new leader epoch: what we held is stale
           auto loaded = load_groups(*p->log());
           if (!loaded.ok()) {
             // Kafka leaves the partition unloaded; its groups get NOT_COORDINATOR.

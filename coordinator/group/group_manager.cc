@@ -113,6 +113,10 @@ void GroupManager::unload(std::int32_t partition) {
     std::lock_guard lock(partitions_mutex_);
     partitions_.erase(partition);
   }
+  drop_groups(partition);
+}
+
+void GroupManager::drop_groups(std::int32_t partition) {
   std::vector<std::string> gone;
   for (auto& [id, group] : groups_) {
     if (partition_for(id) != partition) continue;

@@ -47,6 +47,9 @@ class GroupManager {
   void begin_loading(std::int32_t partition);
   void finish_loading(std::int32_t partition, LoadedGroups loaded);
   void unload(std::int32_t partition);
+  // Forgets the partition's groups (their waiting requests get
+  // NOT_COORDINATOR) before it is loaded again.
+  void drop_groups(std::int32_t partition);
   ErrorCode status_of(std::string_view group_id) const;
 
   void join_group(JoinGroupParams params, std::function<void(JoinGroupResult)> done);

@@ -68,6 +68,24 @@ def is_partition_split(assignments, partitions):
     return total == len(partitions) and union == set(partitions)
 
 
+class Tracked:
+    """What a group member has seen -- its assignment and the records it
+    consumed -- kept under a lock its reader threads share."""
+
+    def _init_tracking(self):
+        self.lock = threading.Lock()
+        self.assignment = set()
+        self.records = []
+
+    def current_assignment(self):
+        with self.lock:
+            return set(self.assignment)
+
+    def consumed(self):
+        with self.lock:
+            return list(self.records)
+
+
 class GroupTestCase(unittest.TestCase):
     """Prints the last broker log lines (and member output) when a test fails.
     Tests register what to print with self.watch_broker / self.watch_output."""
@@ -101,7 +119,7 @@ class GroupTestCase(unittest.TestCase):
         return outcome
 
 
-class MemberProcess:
+class MemberProcess(Tracked):
     """A confluent-kafka consumer-group member running in a child process."""
 
     def __init__(self, bootstrap, group, topic, client_id, instance_id=None, session_ms=3000, strategy=None):
@@ -112,10 +130,8 @@ class MemberProcess:
         if strategy:
             args += ["--strategy", strategy]
         self.name = client_id
-        self.lock = threading.Lock()
-        self.assignment = set()
+        self._init_tracking()
         self.events = []
-        self.records = []
         self.output = []
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self._threads = [threading.Thread(target=self._read_stdout, daemon=True),
@@ -147,10 +163,6 @@ class MemberProcess:
         for line in self.process.stderr:
             with self.lock:
                 self.output.append("stderr: " + line.rstrip())
-
-    def current_assignment(self):
-        with self.lock:
-            return set(self.assignment)
 
     def assign_events(self):
         with self.lock:
@@ -219,3 +231,19 @@ def _member_main(argv):
 
 if __name__ == "__main__":
     _member_main(sys.argv[1:])
+
+
+class SharedBrokerTestCase(GroupTestCase):
+    """One broker with GROUP_OVERRIDES for every test of the class; it must
+    stop cleanly (exit 0) at the end."""
+
+    @classmethod
+    def setUpClass(cls):
+        from sluice_harness import SluiceBroker
+        cls.broker = SluiceBroker(GROUP_OVERRIDES).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.broker.stop()
+        cls.broker.__exit__(None, None, None)
+        assert code == 0, f"sluice exited with {code}"

@@ -12,12 +12,12 @@ import unittest
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from group_helpers import (GROUP_OVERRIDES, TIMEOUT, GroupTestCase, MemberProcess, check_partition_split,
+from group_helpers import (GROUP_OVERRIDES, TIMEOUT, SharedBrokerTestCase, Tracked, MemberProcess, check_partition_split,
                            is_partition_split, unique, wait_for)
 from sluice_harness import SluiceBroker
 
 
-class Member(threading.Thread):
+class Member(threading.Thread, Tracked):
     """A subscribing consumer polled by its own thread, so it takes part in
     rebalances promptly. Rebalance callbacks and records are recorded;
     `call` runs a function on the consumer from the polling thread."""
@@ -30,10 +30,8 @@ class Member(threading.Thread):
         config.update(conf)
         self.consumer = Consumer(config)
         self.topics = topics
-        self.lock = threading.Lock()
-        self.assignment = set()
+        self._init_tracking()
         self.events = []
-        self.records = []
         self.errors = []
         self._commands = queue.Queue()
         self._halt = threading.Event()
@@ -90,17 +88,9 @@ class Member(threading.Thread):
             raise value
         return value
 
-    def current_assignment(self):
-        with self.lock:
-            return set(self.assignment)
-
     def event_count(self):
         with self.lock:
             return len(self.events)
-
-    def consumed(self):
-        with self.lock:
-            return list(self.records)
 
     def stop(self):
         """Closes the consumer (which sends LeaveGroup) and ends the thread."""
@@ -108,17 +98,7 @@ class Member(threading.Thread):
         self.join(TIMEOUT)
 
 
-class ConfluentGroupsTest(GroupTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.broker = SluiceBroker(GROUP_OVERRIDES).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        code = cls.broker.stop()
-        cls.broker.__exit__(None, None, None)
-        assert code == 0, f"sluice exited with {code}"
-
+class ConfluentGroupsTest(SharedBrokerTestCase):
     def setUp(self):
         super().setUp()
         self.members = []

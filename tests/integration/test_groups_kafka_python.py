@@ -19,9 +19,8 @@ from kafka.coordinator.assignors.range import RangePartitionAssignor
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from kafka.structs import OffsetAndMetadata
 
-from group_helpers import (GROUP_OVERRIDES, TIMEOUT, GroupTestCase, check_partition_split, is_partition_split,
+from group_helpers import (TIMEOUT, SharedBrokerTestCase, Tracked, check_partition_split, is_partition_split,
                            unique, wait_for)
-from sluice_harness import SluiceBroker
 
 
 GROUP_SUBSCRIBED_TO_TOPIC = 86  # not in kafka-python 2.0.2's errors
@@ -75,7 +74,7 @@ def send_to_group_coordinator(bootstrap, group, request):
         client.close()
 
 
-class Member(threading.Thread):
+class Member(threading.Thread, Tracked):
     """A KafkaConsumer in a group, polled by its own thread; it commits
     synchronously after every batch. A poll error ends the thread."""
 
@@ -87,10 +86,8 @@ class Member(threading.Thread):
         config.update(conf)
         self.consumer = KafkaConsumer(**config)
         self.topic = topic
-        self.lock = threading.Lock()
-        self.assignment = set()
+        self._init_tracking()
         self.rebalances = 0
-        self.records = []
         self.error = None
         self._halt = threading.Event()
 
@@ -121,32 +118,22 @@ class Member(threading.Thread):
         finally:
             self.consumer.close()
 
-    def current_assignment(self):
-        with self.lock:
-            return set(self.assignment)
-
-    def consumed(self):
-        with self.lock:
-            return list(self.records)
-
     def stop(self):
         """Closes the consumer (LeaveGroup) and ends the thread."""
         self._halt.set()
         self.join(TIMEOUT)
 
 
-class KafkaPythonGroupsTest(GroupTestCase):
+class KafkaPythonGroupsTest(SharedBrokerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.broker = SluiceBroker(GROUP_OVERRIDES).start()
+        super().setUpClass()
         cls.admin = KafkaAdminClient(bootstrap_servers=cls.broker.bootstrap, request_timeout_ms=TIMEOUT * 1000)
 
     @classmethod
     def tearDownClass(cls):
         cls.admin.close()
-        code = cls.broker.stop()
-        cls.broker.__exit__(None, None, None)
-        assert code == 0, f"sluice exited with {code}"
+        super().tearDownClass()
 
     def setUp(self):
         super().setUp()

@@ -12,9 +12,8 @@ import unittest
 from confluent_kafka import Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from group_helpers import (GROUP_OVERRIDES, TIMEOUT, GroupTestCase, check_partition_split, is_partition_split,
+from group_helpers import (TIMEOUT, SharedBrokerTestCase, Tracked, check_partition_split, is_partition_split,
                            unique, wait_for)
-from sluice_harness import SluiceBroker
 
 # kcat's rebalance callback (eager protocol): "% Group g rebalanced (memberid m): assigned: t [0], t [1]"
 _REBALANCED = re.compile(r"Group \S+ rebalanced \(memberid [^)]*\): (assigned|revoked): (.*)$")
@@ -23,15 +22,13 @@ _GROUP_CONF = ["-X", "auto.offset.reset=earliest", "-X", "session.timeout.ms=600
                "-X", "heartbeat.interval.ms=300"]
 
 
-class KcatMember:
+class KcatMember(Tracked):
     """A long-running `kcat -G` process; its records (stdout) and its
     assignment, parsed from its rebalance messages (stderr)."""
 
     def __init__(self, broker, group, topic, name):
         self.name = name
-        self.lock = threading.Lock()
-        self.assignment = set()
-        self.records = []
+        self._init_tracking()
         self.stderr = []
         self.process = subprocess.Popen(
             ["kcat", "-b", broker.bootstrap, "-G", group, "-u", "-f", "%p %o %s\\n", *_GROUP_CONF,
@@ -58,14 +55,6 @@ class KcatMember:
                     parts = {(t, int(p)) for t, p in _PARTITION.findall(m.group(2))}
                     self.assignment = parts if m.group(1) == "assigned" else set()
 
-    def current_assignment(self):
-        with self.lock:
-            return set(self.assignment)
-
-    def consumed(self):
-        with self.lock:
-            return list(self.records)
-
     def stderr_lines(self):
         with self.lock:
             return list(self.stderr)
@@ -84,17 +73,7 @@ class KcatMember:
         return code
 
 
-class KcatGroupsTest(GroupTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.broker = SluiceBroker(GROUP_OVERRIDES).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        code = cls.broker.stop()
-        cls.broker.__exit__(None, None, None)
-        assert code == 0, f"sluice exited with {code}"
-
+class KcatGroupsTest(SharedBrokerTestCase):
     def kcat(self, *args, stdin=None):
         result = subprocess.run(["kcat", "-b", self.broker.bootstrap, *args], input=stdin, capture_output=True,
                                 text=True, timeout=TIMEOUT * 2)

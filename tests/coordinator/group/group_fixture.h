@@ -121,6 +121,19 @@ class GroupManagerTest : public ::testing::Test {
     return manager_->heartbeat({kGroup, generation, member_id, std::move(instance)});
   }
 
+  // Two dynamic members, Stable at generation 2: `a` leads, `b` follows.
+  void stable_pair(std::string& a, std::string& b) {
+    join_new(a);
+    ASSERT_TRUE(sync(a, 1, {{a, {}}}).done());
+    auto jb = join_new(b);
+    join(join_params(a));
+    ASSERT_TRUE(jb.done());
+    auto sb = sync(b, 2);
+    ASSERT_TRUE(sync(a, 2, {{a, {1}}, {b, {2}}}).done());
+    ASSERT_TRUE(sb.done());
+    ASSERT_EQ(state(), GroupState::kStable);
+  }
+
   // Moves time and fires what is due.
   void advance(std::int64_t ms) {
     clock_.advance(ms);

@@ -107,14 +107,7 @@ TEST_F(GroupManagerTest, SecondMemberTriggersRebalanceAndFollowerWaitsForLeader)
 
 TEST_F(GroupManagerTest, SessionExpiryRemovesSilentMemberAndRebalances) {
   std::string a, b;
-  auto ja = join_new(a);
-  ASSERT_TRUE(sync(a, 1, {{a, {}}}).done());
-  auto jb = join_new(b);
-  auto ja2 = join(join_params(a));
-  ASSERT_TRUE(jb.done());
-  auto sb = sync(b, 2);
-  ASSERT_TRUE(sync(a, 2, {{a, {1}}, {b, {2}}}).done());
-  ASSERT_TRUE(sb.done());
+  stable_pair(a, b);
 
   // b goes silent; a keeps heartbeating.
   for (int i = 0; i < 3; ++i) {
@@ -134,13 +127,7 @@ TEST_F(GroupManagerTest, SessionExpiryRemovesSilentMemberAndRebalances) {
 
 TEST_F(GroupManagerTest, MemberThatDoesNotRejoinIsDroppedAtRebalanceTimeout) {
   std::string a, b, c;
-  join_new(a);
-  ASSERT_TRUE(sync(a, 1, {{a, {}}}).done());
-  auto jb = join_new(b);
-  join(join_params(a));
-  ASSERT_TRUE(jb.done());
-  auto sb = sync(b, 2);
-  ASSERT_TRUE(sync(a, 2, {}).done());
+  stable_pair(a, b);
 
   auto jc = join_new(c);
   auto ja = join(join_params(a));
@@ -160,13 +147,7 @@ TEST_F(GroupManagerTest, MemberThatDoesNotRejoinIsDroppedAtRebalanceTimeout) {
 
 TEST_F(GroupManagerTest, LeaderLeavingMidRebalanceHandsLeadershipToAJoinedMember) {
   std::string a, b, c;
-  join_new(a);
-  ASSERT_TRUE(sync(a, 1, {{a, {}}}).done());
-  auto jb = join_new(b);
-  join(join_params(a));
-  ASSERT_TRUE(jb.done());
-  sync(b, 2);
-  ASSERT_TRUE(sync(a, 2, {}).done());
+  stable_pair(a, b);
   ASSERT_EQ(group().leader_id(), a);
 
   auto jc = join_new(c);
