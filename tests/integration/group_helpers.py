@@ -68,6 +68,30 @@ def is_partition_split(assignments, partitions):
     return total == len(partitions) and union == set(partitions)
 
 
+def wait_for_split(testcase, members, partitions, what, timeout=TIMEOUT, errors=lambda: {}):
+    """Waits until every member (a Tracked) holds some partitions and together
+    they hold each exactly once, unchanged for half a second; returns the
+    split {member name: partitions}. `errors` gives the members' client
+    errors for the failure message."""
+    def snapshot():
+        return {m.name: m.current_assignment() for m in members}
+
+    def settled():
+        first = snapshot()
+        if not all(first.values()) or not is_partition_split(first, partitions):
+            return None
+        time.sleep(0.5)
+        return first if snapshot() == first else None
+
+    try:
+        split = wait_for(settled, timeout, what)
+    except AssertionError:
+        check_partition_split(testcase, snapshot(), partitions, f"{what} (client errors: {errors()})")
+        testcase.fail(f"{what}: some member has no partitions: {snapshot()} (client errors: {errors()})")
+    check_partition_split(testcase, split, partitions, what)
+    return split
+
+
 class Tracked:
     """What a group member has seen -- its assignment and the records it
     consumed -- kept under a lock its reader threads share."""

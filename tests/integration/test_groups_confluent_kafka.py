@@ -12,8 +12,8 @@ import unittest
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from group_helpers import (GROUP_OVERRIDES, TIMEOUT, SharedBrokerTestCase, Tracked, MemberProcess, check_partition_split,
-                           is_partition_split, unique, wait_for)
+from group_helpers import (GROUP_OVERRIDES, TIMEOUT, SharedBrokerTestCase, Tracked, MemberProcess, wait_for_split,
+                           unique, wait_for)
 from sluice_harness import SluiceBroker
 
 
@@ -153,25 +153,8 @@ class ConfluentGroupsTest(SharedBrokerTestCase):
         return p
 
     def wait_split(self, members, partitions, what, sizes=None, timeout=TIMEOUT):
-        """Waits until every member holds some partitions and together they hold
-        each exactly once, unchanged for half a second; returns the split."""
-        def snapshot():
-            return {m.name: m.current_assignment() for m in members}
-
-        def settled():
-            first = snapshot()
-            if not all(first.values()) or not is_partition_split(first, partitions):
-                return None
-            time.sleep(0.5)
-            return first if snapshot() == first else None
-
-        try:
-            split = wait_for(settled, timeout, what)
-        except AssertionError:
-            errors = {m.name: m.errors for m in members if getattr(m, "errors", None)}
-            check_partition_split(self, snapshot(), partitions, f"{what} (client errors: {errors})")
-            self.fail(f"{what}: some member has no partitions: {snapshot()} (client errors: {errors})")
-        check_partition_split(self, split, partitions, what)
+        split = wait_for_split(self, members, partitions, what, timeout,
+                               lambda: {m.name: m.errors for m in members if getattr(m, "errors", None)})
         if sizes is not None:
             self.assertEqual(sorted(len(p) for p in split.values()), sorted(sizes), f"{what}: {split}")
         return split

@@ -19,8 +19,7 @@ from kafka.coordinator.assignors.range import RangePartitionAssignor
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from kafka.structs import OffsetAndMetadata
 
-from group_helpers import (TIMEOUT, SharedBrokerTestCase, Tracked, check_partition_split, is_partition_split,
-                           unique, wait_for)
+from group_helpers import (TIMEOUT, SharedBrokerTestCase, Tracked, wait_for_split, unique, wait_for)
 
 
 GROUP_SUBSCRIBED_TO_TOPIC = 86  # not in kafka-python 2.0.2's errors
@@ -164,24 +163,8 @@ class KafkaPythonGroupsTest(SharedBrokerTestCase):
         return m
 
     def wait_split(self, members, partitions, what):
-        def snapshot():
-            return {m.name: m.current_assignment() for m in members}
-
-        def settled():
-            first = snapshot()
-            if not all(first.values()) or not is_partition_split(first, partitions):
-                return None
-            time.sleep(0.5)
-            return first if snapshot() == first else None
-
-        try:
-            split = wait_for(settled, TIMEOUT, what)
-        except AssertionError:
-            errors = {m.name: m.error for m in members if m.error}
-            check_partition_split(self, snapshot(), partitions, f"{what} (member errors: {errors})")
-            self.fail(f"{what}: some member has no partitions: {snapshot()}; errors {errors}")
-        check_partition_split(self, split, partitions, what)
-        return split
+        return wait_for_split(self, members, partitions, what,
+                              errors=lambda: {m.name: m.error for m in members if m.error})
 
     def describe(self, group):
         found = self.admin.describe_consumer_groups([group])
