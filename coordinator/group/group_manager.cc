@@ -64,6 +64,12 @@ void answer(Callback& callback, Result result) {
   cb(std::move(result));
 }
 
+// Ends both of a member's waiting requests (if any) with `error`.
+void answer_waiting(GroupMember& m, ErrorCode error) {
+  answer(m.join_callback, join_error(m.member_id, error));
+  answer(m.sync_callback, sync_error(error));
+}
+
 }  // namespace
 
 GroupManager::GroupManager(GroupConfig config, GroupStore& store, const storage::Clock& clock)
@@ -120,10 +126,7 @@ void GroupManager::drop_groups(std::int32_t partition) {
   std::vector<std::string> gone;
   for (auto& [id, group] : groups_) {
     if (partition_for(id) != partition) continue;
-    for (auto& [mid, m] : group.members()) {
-      answer(m.join_callback, join_error(mid, ErrorCode::NOT_COORDINATOR));
-      answer(m.sync_callback, sync_error(ErrorCode::NOT_COORDINATOR));
-    }
+    for (auto& [mid, m] : group.members()) answer_waiting(m, ErrorCode::NOT_COORDINATOR);
     gone.push_back(id);
   }
   for (const auto& id : gone) remove_group(id);
@@ -252,8 +255,7 @@ void GroupManager::join_static_member(ClassicGroup& group, JoinGroupParams& para
   // KIP-345: a restarted static member takes its old place; its old
   // incarnation's waiting requests learn they are fenced.
   GroupMember* old = group.member(*old_member_id);
-  answer(old->join_callback, join_error(*old_member_id, ErrorCode::FENCED_INSTANCE_ID));
-  answer(old->sync_callback, sync_error(ErrorCode::FENCED_INSTANCE_ID));
+  answer_waiting(*old, ErrorCode::FENCED_INSTANCE_ID);
   const bool was_leader = group.is_leader(*old_member_id);
   const std::vector<GroupProtocol> old_protocols = old->protocols;
   group.replace_static_member(instance_id, *old_member_id, new_member_id);
@@ -504,8 +506,7 @@ void GroupManager::remove_member_and_update_group(ClassicGroup& group, const std
                                                   const std::string& reason) {
   GroupMember* member = group.member(member_id);
   if (!member) return;
-  answer(member->join_callback, join_error(member_id, ErrorCode::UNKNOWN_MEMBER_ID));
-  answer(member->sync_callback, sync_error(ErrorCode::UNKNOWN_MEMBER_ID));
+  answer_waiting(*member, ErrorCode::UNKNOWN_MEMBER_ID);
   group.remove(member_id);
   switch (group.state()) {
     case GroupState::kStable:
@@ -1069,10 +1070,7 @@ void GroupManager::remove_group(const std::string& group_id) {
 
 void GroupManager::shutdown() {
   for (auto& [id, group] : groups_) {
-    for (auto& [mid, m] : group.members()) {
-      answer(m.join_callback, join_error(mid, ErrorCode::NOT_COORDINATOR));
-      answer(m.sync_callback, sync_error(ErrorCode::NOT_COORDINATOR));
-    }
+    for (auto& [mid, m] : group.members()) answer_waiting(m, ErrorCode::NOT_COORDINATOR);
   }
   groups_.clear();
   deadlines_.clear();
