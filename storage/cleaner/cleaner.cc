@@ -10,6 +10,8 @@
 
 #include "protocol/records/record_batch_builder.h"
 #include "storage/checkpoint/atomic_file.h"
+#include "storage/cleaner/cleaned_txn_tracker.h"
+#include "storage/producer/producer_state_entry.h"
 
 namespace sluice::storage {
 
@@ -26,13 +28,6 @@ constexpr std::size_t kWriteChunk = 1 << 20;
 std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
   if (b > 0 && a > std::numeric_limits<std::int64_t>::max() - b) return std::numeric_limits<std::int64_t>::max();
   return a + b;
-}
-
-// Kafka's DefaultRecordBatch.incrementSequence: sequences wrap past INT32_MAX to 0.
-std::int32_t increment_sequence(std::int32_t sequence, std::int64_t increment) {
-  const std::int64_t next = static_cast<std::int64_t>(sequence) + increment;
-  constexpr std::int64_t kWrap = std::int64_t{std::numeric_limits<std::int32_t>::max()} + 1;
-  return static_cast<std::int32_t>(next % kWrap);
 }
 
 Status corrupt_segment(const LogSegment& segment, std::uint64_t position) {
@@ -56,7 +51,7 @@ Status set_last_modified(const std::filesystem::path& path, std::int64_t ms) {
 
 void remove_cleaned_files(const std::filesystem::path& dir, std::int64_t base) {
   std::error_code ec;
-  for (std::string_view ext : {kLogSuffix, kIndexSuffix, kTimeIndexSuffix}) {
+  for (std::string_view ext : {kLogSuffix, kIndexSuffix, kTimeIndexSuffix, kTxnIndexSuffix}) {
     std::filesystem::remove(dir / (offset_file_name(base) + std::string(ext) + std::string(kCleanedSuffix)), ec);
   }
 }
@@ -116,7 +111,12 @@ Result<std::optional<CleanResult>> Cleaner::clean(Log& log, std::int64_t first_d
   const std::int64_t first_uncleanable = std::min(first_uncleanable_offset, segments.back()->base_offset());
 
   map_.clear();
-  auto mapped = build_offset_map(segments, first_dirty_offset, first_uncleanable, aborted, round.stats);
+  // Aborted transactions' records never shadow anything (Kafka's
+  // buildOffsetMap skips them); committed ones do.
+  const std::vector<AbortedTxn> dirty_aborted =
+      first_dirty_offset < first_uncleanable ? log.collect_aborted_transactions(first_dirty_offset, first_uncleanable)
+                                             : std::vector<AbortedTxn>{};
+  auto mapped = build_offset_map(segments, first_dirty_offset, first_uncleanable, dirty_aborted, aborted, round.stats);
   if (!mapped) return mapped.status();
   if (*mapped == MapOutcome::kAborted) return std::optional<CleanResult>();
   if (*mapped == MapOutcome::kFull && map_.size() == 0) {
@@ -133,7 +133,12 @@ Result<std::optional<CleanResult>> Cleaner::clean(Log& log, std::int64_t first_d
   std::size_t count = 0;
   while (count < segments.size() && segments[count]->base_offset() < clean_limit) ++count;
   const std::span<const Log::SegmentPtr> to_clean(segments.data(), count);
-  if (Status s = find_producer_last_batches(to_clean, round); !s.ok()) return s;
+  // Kafka keeps the batch holding each active producer's last sequence (or
+  // its last marker), so idempotence and fencing survive compaction until
+  // the producer expires.
+  for (const ActiveProducer& p : log.active_producers()) {
+    round.producer_last.emplace(p.producer_id, ProducerLast{p.last_data_offset, p.producer_epoch});
+  }
 
   const std::int64_t next_base = segments[count]->base_offset();  // count < size: the active one is excluded
   for (const auto& group :
@@ -150,7 +155,10 @@ Result<std::optional<CleanResult>> Cleaner::clean(Log& log, std::int64_t first_d
 
 Result<Cleaner::MapOutcome> Cleaner::build_offset_map(std::span<const Log::SegmentPtr> segments,
                                                       std::int64_t first_dirty, std::int64_t first_uncleanable,
+                                                      const std::vector<AbortedTxn>& aborted_txns,
                                                       const AbortCheck& aborted, CleanerStats& stats) {
+  CleanedTxnTracker txns;
+  txns.add_aborted(aborted_txns);
   for (std::size_t k = 0; k < segments.size(); ++k) {
     const Log::SegmentPtr& segment = segments[k];
     if (segment->base_offset() >= first_uncleanable) break;
@@ -172,8 +180,18 @@ Result<Cleaner::MapOutcome> Cleaner::build_offset_map(std::span<const Log::Segme
       }
       const RecordBatchHeader& h = batch->header();
       stats.map_bytes_read += entry.size();
-      // Control and transactional records never shadow others (see cleaner.h).
-      if (!h.is_control() && !h.is_transactional() && h.last_offset() >= first_dirty) {
+      bool skip = false;
+      if (h.is_control()) {
+        auto discardable = txns.on_control_batch_read(*batch, options_.max_decompressed_bytes);
+        if (!discardable) {
+          error = discardable.status();
+          return false;
+        }
+        skip = true;
+      } else {
+        skip = txns.on_batch_read(h);  // an aborted transaction's records
+      }
+      if (!skip && h.last_offset() >= first_dirty) {
         if (Status s = batch->records(records_, scratch_, options_.max_decompressed_bytes); !s.ok()) {
           error = s;
           return false;
@@ -197,23 +215,6 @@ Result<Cleaner::MapOutcome> Cleaner::build_offset_map(std::span<const Log::Segme
     if (*end != segment->size()) return corrupt_segment(*segment, *end);
   }
   return MapOutcome::kComplete;
-}
-
-Status Cleaner::find_producer_last_batches(std::span<const Log::SegmentPtr> segments, Round& round) const {
-  for (const Log::SegmentPtr& segment : segments) {
-    std::uint64_t position = 0;
-    while (position < segment->size()) {
-      auto h = segment->log().batch_header_at(position);
-      if (!h) return h.status();
-      if (!h->has_value()) return corrupt_segment(*segment, position);
-      const RecordBatchHeader& header = **h;
-      if (header.has_producer_id() && !header.is_control()) {
-        round.producer_last_batch[header.producer_id] = header.last_offset();
-      }
-      position += header.size_in_bytes();
-    }
-  }
-  return {};
 }
 
 Result<Cleaner::GroupOutcome> Cleaner::clean_group(Log& log, const std::vector<Log::SegmentPtr>& group, Round& round,
@@ -243,14 +244,31 @@ Result<Cleaner::GroupOutcome> Cleaner::clean_group(Log& log, const std::vector<L
     return s;
   };
 
-  for (const Log::SegmentPtr& segment : group) {
+  // Kafka's cleanSegments: the aborted transactions overlapping each old
+  // segment, read in offset order; the kept ones are indexed anew.
+  CleanedTxnTracker txns(&cleaned->txn_index());
+  for (std::size_t k = 0; k < group.size(); ++k) {
+    const Log::SegmentPtr& segment = group[k];
     if (aborted && aborted()) {
       discard();
       return GroupOutcome::kAborted;
     }
+    std::int64_t upper = 0;
+    if (k + 1 < group.size()) {
+      upper = group[k + 1]->base_offset();
+    } else {
+      auto next = segment->read_next_offset();
+      if (!next) {
+        discard();
+        return next.status();
+      }
+      upper = *next;
+    }
+    if (upper > segment->base_offset())
+      txns.add_aborted(log.collect_aborted_transactions(segment->base_offset(), upper));
     Status error;
     auto end = segment->log().for_each_entry(0, [&](std::span<const std::uint8_t> entry, std::uint64_t) {
-      error = filter_batch(entry, round, out);
+      error = filter_batch(entry, round, txns, out);
       if (error.ok() && out.size() >= kWriteChunk) error = write_out();
       return error.ok();
     });
@@ -292,52 +310,74 @@ bool Cleaner::should_retain(const RecordBatchHeader& h, const protocol::Record& 
   return !h.has_delete_horizon() || round.now_ms < h.base_timestamp;
 }
 
-Status Cleaner::filter_batch(std::span<const std::uint8_t> entry, Round& round, std::vector<std::uint8_t>& out) {
+bool Cleaner::is_producer_last(const RecordBatchHeader& h, const Round& round) {
+  if (!h.has_producer_id()) return false;
+  const auto it = round.producer_last.find(h.producer_id);
+  if (it == round.producer_last.end()) return false;
+  // The batch holding its last sequence; or, when its last entry is a
+  // marker (an epoch bump by the coordinator), a marker of that epoch.
+  if (it->second.last_data_offset >= 0) return h.last_offset() == it->second.last_data_offset;
+  return h.is_control() && h.producer_epoch == it->second.producer_epoch;
+}
+
+Status Cleaner::filter_batch(std::span<const std::uint8_t> entry, Round& round, CleanedTxnTracker& txns,
+                             std::vector<std::uint8_t>& out) {
   auto batch = protocol::RecordBatchView::parse(entry);
   if (!batch) return batch.status();
   const RecordBatchHeader& h = batch->header();
   round.stats.bytes_read += entry.size();
   round.stats.records_read += h.records_count;
-  if (h.is_control() || h.is_transactional()) {
-    out.insert(out.end(), entry.begin(), entry.end());
-    round.stats.records_written += h.records_count;
-    return {};
-  }
-  if (Status s = batch->records(records_, scratch_, options_.max_decompressed_bytes); !s.ok()) return s;
 
+  // Kafka's logCleanerFilter: an aborted transaction's records go; a marker
+  // goes once none of its transaction's records are left and its delete
+  // horizon (stamped when that was first seen) has passed.
+  bool can_discard = false;
+  if (h.is_control()) {
+    auto discardable = txns.on_control_batch_read(*batch, options_.max_decompressed_bytes);
+    if (!discardable) return discardable.status();
+    can_discard = *discardable;
+  } else {
+    can_discard = txns.on_batch_read(h);
+  }
+  const bool discard_records =
+      h.is_control() ? can_discard && h.has_delete_horizon() && h.base_timestamp <= round.now_ms : can_discard;
+  const bool marker_of_empty_txn = can_discard && h.is_control();
+  const bool producer_last = is_producer_last(h, round);
+  if (discard_records && !producer_last) return {};
+
+  if (Status s = batch->records(records_, scratch_, options_.max_decompressed_bytes); !s.ok()) return s;
   std::vector<std::size_t> kept;
   kept.reserve(records_.size());
   bool kept_tombstone = false;
-  for (std::size_t i = 0; i < records_.size(); ++i) {
+  for (std::size_t i = 0; i < records_.size() && !discard_records; ++i) {
     const protocol::Record& r = records_[i];
     const std::int64_t offset = h.base_offset + r.offset_delta;
-    if (should_retain(h, r, offset, round)) {
+    if (h.is_control() || should_retain(h, r, offset, round)) {
       kept.push_back(i);
-      kept_tombstone |= !r.value.has_value();
+      kept_tombstone |= !h.is_control() && !r.value.has_value();
     } else if (!r.value) {
       ++round.stats.tombstones_removed;
     }
   }
   round.stats.records_written += static_cast<std::int64_t>(kept.size());
 
-  // KIP-534: the first round to keep a tombstone stamps its batch.
+  // KIP-534: the first round to keep a tombstone, or a marker whose
+  // transaction is gone, stamps its batch.
+  const bool needs_horizon = kept_tombstone || (marker_of_empty_txn && !kept.empty());
   std::optional<std::int64_t> horizon;
   if (h.has_delete_horizon()) {
     horizon = h.base_timestamp;
-  } else if (kept_tombstone) {
+  } else if (needs_horizon) {
     horizon = saturating_add(round.now_ms, round.config->delete_retention_ms);
   }
-  if (kept_tombstone) {
+  if (needs_horizon) {
     round.next_delete_horizon_ms = std::min(round.next_delete_horizon_ms.value_or(*horizon), *horizon);
   }
 
-  if (kept.size() == records_.size() && (!kept_tombstone || h.has_delete_horizon())) {
+  if (kept.size() == records_.size() && (!needs_horizon || h.has_delete_horizon())) {
     out.insert(out.end(), entry.begin(), entry.end());
     return {};
   }
-  const auto last_batch = round.producer_last_batch.find(h.producer_id);
-  const bool producer_last =
-      h.has_producer_id() && last_batch != round.producer_last_batch.end() && last_batch->second == h.last_offset();
   if (kept.empty() && !producer_last) return {};
 
   protocol::BatchOptions options;
@@ -354,7 +394,9 @@ Status Cleaner::filter_batch(std::span<const std::uint8_t> entry, Round& round, 
   options.producer_id = h.producer_id;
   options.producer_epoch = h.producer_epoch;
   options.base_sequence = h.base_sequence;
-  if (!kept.empty() && h.base_sequence >= 0) {
+  options.transactional = h.is_transactional();
+  options.control = h.is_control();
+  if (!kept.empty() && h.base_sequence >= 0 && !h.is_control()) {
     // The batch now starts at its first surviving record: move the base
     // sequence with it so every record keeps its sequence number.
     options.base_sequence = increment_sequence(h.base_sequence, records_[kept.front()].offset_delta);

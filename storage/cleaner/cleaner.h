@@ -14,14 +14,19 @@
 //  - a tombstone (null value) until its batch's delete horizon: the first
 //    round that keeps it stamps the batch with now + delete.retention.ms
 //    (the batch base timestamp, attribute bit 6); a round after that drops it;
-//  - control batches and transactional batches, byte for byte, and their keys
-//    stay out of the map (transactions are not tracked yet, so an aborted
-//    record must never shadow a committed one);
-//  - the last data batch of every producer in the cleaned range, emptied if
-//    none of its records survive, so the producer's epoch and last sequence
-//    are still in the log (idempotence after a restart). Kafka drops it once
-//    the producer expires; without producer-state expiry here, an idle
-//    producer keeps one empty batch (61 bytes) in the log.
+//  - transactions (Kafka's CleanedTransactionMetadata): an aborted
+//    transaction's records go and never enter the map; a committed one's are
+//    compacted like any others. A COMMIT/ABORT marker stays while records
+//    of its transaction are still read; once none are, the first round
+//    stamps it with a delete horizon (now + delete.retention.ms) and a round
+//    after that drops it. An ABORT marker that stays keeps its entry in the
+//    cleaned segment's transaction index. The cleaner manager never cleans
+//    past the last stable offset, so no undecided transaction is touched;
+//  - the batch holding each active producer's last sequence (or, when its
+//    last entry is a marker, that marker), emptied if none of its records
+//    survive, so the producer's epoch and sequence are still in the log
+//    (idempotence after a restart) until producer.id.expiration.ms drops
+//    the producer.
 // A batch all of whose records survive and that needs no stamp is copied as
 // is; others are rebuilt with the batch's codec, producer id, epoch and
 // leader epoch (its base sequence moves with its first surviving record, so
@@ -38,6 +43,7 @@
 
 #include "protocol/records/record.h"
 #include "protocol/result.h"
+#include "storage/cleaner/cleaned_txn_tracker.h"
 #include "storage/cleaner/offset_map.h"
 #include "storage/clock.h"
 #include "storage/log/log.h"
@@ -106,6 +112,10 @@ class Cleaner {
   enum class MapOutcome : std::uint8_t { kComplete, kFull, kAborted };
   enum class GroupOutcome : std::uint8_t { kDone, kAborted };
 
+  struct ProducerLast {
+    std::int64_t last_data_offset = -1;
+    std::int16_t producer_epoch = -1;
+  };
   // Per-round state shared by the groups.
   struct Round {
     const LogConfig* config = nullptr;
@@ -113,19 +123,21 @@ class Cleaner {
     // The map covers the dirty section up to here; records at or past it
     // have not been compared with their keys' later values.
     std::int64_t end_offset = 0;
-    std::map<std::int64_t, std::int64_t> producer_last_batch;  // producer id -> last offset of its last data batch
+    std::map<std::int64_t, ProducerLast> producer_last;  // the log's active producers, by id
     std::optional<std::int64_t> next_delete_horizon_ms;
     CleanerStats stats;
   };
 
   protocol::Result<MapOutcome> build_offset_map(std::span<const Log::SegmentPtr> segments, std::int64_t first_dirty,
-                                                std::int64_t first_uncleanable, const AbortCheck& aborted,
+                                                std::int64_t first_uncleanable,
+                                                const std::vector<AbortedTxn>& aborted_txns, const AbortCheck& aborted,
                                                 CleanerStats& stats);
-  protocol::Status find_producer_last_batches(std::span<const Log::SegmentPtr> segments, Round& round) const;
   protocol::Result<GroupOutcome> clean_group(Log& log, const std::vector<Log::SegmentPtr>& group, Round& round,
                                              const AbortCheck& aborted);
   // Appends what survives of one batch to `out`.
-  protocol::Status filter_batch(std::span<const std::uint8_t> entry, Round& round, std::vector<std::uint8_t>& out);
+  protocol::Status filter_batch(std::span<const std::uint8_t> entry, Round& round, CleanedTxnTracker& txns,
+                                std::vector<std::uint8_t>& out);
+  static bool is_producer_last(const protocol::RecordBatchHeader& h, const Round& round);
   bool should_retain(const protocol::RecordBatchHeader& h, const protocol::Record& r, std::int64_t offset,
                      const Round& round) const;
 

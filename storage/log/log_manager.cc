@@ -90,6 +90,7 @@ Status LogManager::format_and_verify() {
 LogOpenOptions LogManager::open_options_for(const TopicPartition& tp, const std::filesystem::path& dir) const {
   LogOpenOptions o;
   o.max_decompressed_bytes = config_.max_decompressed_bytes;
+  o.producer_id_expiration_ms = config_.producer_id_expiration_ms;
   o.had_clean_shutdown = had_clean_shutdown_;
   if (auto rp = recovery_points_.find(dir); rp != recovery_points_.end()) {
     if (auto it = rp->second.find(tp); it != rp->second.end()) o.recovery_point = it->second;
@@ -203,6 +204,7 @@ Result<std::shared_ptr<Log>> LogManager::get_or_create_log(const TopicPartition&
   LogOpenOptions options;
   options.topic_id = topic_id;
   options.max_decompressed_bytes = config_.max_decompressed_bytes;
+  options.producer_id_expiration_ms = config_.producer_id_expiration_ms;
   auto log = Log::open(log_dir / tp.to_string(), tp, std::move(config), options, clock_, *scheduler_);
   if (!log) return log.status();
   logs_[tp] = *log;
@@ -261,6 +263,9 @@ void LogManager::start_background_tasks() {
   scheduler_->schedule_periodic(period(config_.log_start_offset_checkpoint_interval_ms),
                                 period(config_.log_start_offset_checkpoint_interval_ms),
                                 [this] { (void)checkpoint_log_start_offsets(); });
+  scheduler_->schedule_periodic(period(config_.producer_id_expiration_check_interval_ms),
+                                period(config_.producer_id_expiration_check_interval_ms),
+                                [this] { remove_expired_producers(); });
 }
 
 void LogManager::flush_async(std::shared_ptr<Log> log, std::int64_t offset, std::function<void(Status)> done) {
@@ -281,6 +286,16 @@ void LogManager::flush_dirty_logs() {
   for (const auto& log : all_logs()) {
     if (log->unflushed_messages() > 0 && now - log->last_flush_ms() >= log->config()->flush_ms) (void)log->flush();
   }
+}
+
+void LogManager::remove_expired_producers() {
+  const std::int64_t now = clock_.now_ms();
+  std::vector<std::shared_ptr<Log>> logs = all_logs();
+  {
+    std::lock_guard lock(mutex_);
+    logs.insert(logs.end(), unmanaged_.begin(), unmanaged_.end());
+  }
+  for (const auto& log : logs) log->remove_expired_producers(now);
 }
 
 Status LogManager::write_offset_checkpoint(std::string_view file,

@@ -1,7 +1,8 @@
 // Kafka's LogManager: every partition log on this broker's log dirs. Formats
 // a fresh log dir (meta.properties), loads and recovers logs at start-up,
 // creates and deletes logs, and runs the background work: retention, flush
-// by flush.ms, recovery-point and log-start-offset checkpoints. Shutdown
+// by flush.ms, recovery-point and log-start-offset checkpoints, producer id
+// expiry. Shutdown
 // flushes and marks the dirs cleanly shut down, so the next start skips
 // recovery.
 #pragma once
@@ -36,6 +37,10 @@ struct LogManagerConfig {
   std::int64_t recovery_point_checkpoint_interval_ms = 60'000;
   std::int64_t log_start_offset_checkpoint_interval_ms = 60'000;
   std::size_t max_decompressed_bytes = 64 << 20;
+  // producer.id.expiration.ms and producer.id.expiration.check.interval.ms
+  // (KIP-854): idle producers' state is dropped from every log.
+  std::int64_t producer_id_expiration_ms = kDefaultProducerIdExpirationMs;
+  std::int64_t producer_id_expiration_check_interval_ms = 600'000;
   // log.cleaner.*: compaction of cleanup.policy=compact topics.
   bool cleaner_enable = true;
   int cleaner_threads = 1;
@@ -100,6 +105,8 @@ class LogManager {
   int run_retention();
   // Flushes logs whose flush.ms has passed.
   void flush_dirty_logs();
+  // Drops expired producers from every log (the periodic task; tests call it).
+  void remove_expired_producers();
 
   // Stops background work, flushes and closes every log, writes the
   // checkpoints and the clean-shutdown marker.

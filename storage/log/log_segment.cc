@@ -55,9 +55,11 @@ Result<std::unique_ptr<LogSegment>> LogSegment::open(const std::filesystem::path
   if (!index) return index.status();
   auto time_index = TimeIndex::open(file_path(dir, base_offset, kTimeIndexSuffix, suffix), base_offset, max_index);
   if (!time_index) return time_index.status();
+  auto txn_index = TransactionIndex::open(file_path(dir, base_offset, kTxnIndexSuffix, suffix), base_offset);
+  if (!txn_index) return txn_index.status();
   auto segment = std::make_unique<LogSegment>(Private{}, base_offset, std::move(log).value(), std::move(index).value(),
-                                              std::move(time_index).value(), config.index_interval_bytes,
-                                              random_jitter(config), now_ms);
+                                              std::move(time_index).value(), std::move(txn_index).value(),
+                                              config.index_interval_bytes, random_jitter(config), now_ms);
   // The newest timestamp: the last time index entry, then the batches after it.
   const TimestampOffset last = segment->time_index_->last_entry();
   segment->max_timestamp_so_far_ = last.timestamp;
@@ -80,11 +82,13 @@ Result<std::unique_ptr<LogSegment>> LogSegment::open(const std::filesystem::path
 
 LogSegment::LogSegment(Private, std::int64_t base_offset, std::unique_ptr<FileRecords> log,
                        std::unique_ptr<OffsetIndex> index, std::unique_ptr<TimeIndex> time_index,
-                       std::int64_t index_interval_bytes, std::int64_t roll_jitter_ms, std::int64_t created_ms)
+                       std::unique_ptr<TransactionIndex> txn_index, std::int64_t index_interval_bytes,
+                       std::int64_t roll_jitter_ms, std::int64_t created_ms)
     : base_offset_(base_offset),
       log_(std::move(log)),
       index_(std::move(index)),
       time_index_(std::move(time_index)),
+      txn_index_(std::move(txn_index)),
       index_interval_bytes_(index_interval_bytes),
       roll_jitter_ms_(roll_jitter_ms),
       created_ms_(created_ms) {}
@@ -198,7 +202,7 @@ Result<std::int64_t> LogSegment::read_next_offset() const {
   }
 }
 
-Result<std::uint64_t> LogSegment::recover(const std::function<void(const RecordBatchHeader&)>& on_batch) {
+Result<std::uint64_t> LogSegment::recover(const std::function<Status(const protocol::RecordBatchView&)>& on_batch) {
   // Kafka's reset(): empty and back to full size, so a damaged (odd-length,
   // truncated) file gets room for every entry again.
   if (Status s = index_->reset(); !s.ok()) return s;
@@ -207,6 +211,7 @@ Result<std::uint64_t> LogSegment::recover(const std::function<void(const RecordB
   offset_of_max_timestamp_ = -1;
   rolling_based_timestamp_ = protocol::kNoTimestamp;
   std::uint64_t last_index_position = 0;
+  Status callback_error;
   auto valid_end = log_->for_each_entry(0, [&](std::span<const std::uint8_t> entry, std::uint64_t position) {
     auto batch = protocol::RecordBatchView::parse(entry);
     if (!batch || !batch->crc_ok()) return false;
@@ -219,10 +224,11 @@ Result<std::uint64_t> LogSegment::recover(const std::function<void(const RecordB
       (void)time_index_->maybe_append(max_timestamp_so_far(), offset_of_max_timestamp_so_far());
       last_index_position = position;
     }
-    on_batch(h);
-    return true;
+    callback_error = on_batch(*batch);
+    return callback_error.ok();
   });
   if (!valid_end) return valid_end.status();
+  if (!callback_error.ok()) return callback_error;
   const std::uint64_t dropped = size() - *valid_end;
   if (Status s = log_->truncate_to(*valid_end); !s.ok()) return s;
   bytes_since_last_index_entry_ = *valid_end - last_index_position;
@@ -233,6 +239,7 @@ Result<std::uint64_t> LogSegment::recover(const std::function<void(const RecordB
 }
 
 Result<std::uint64_t> LogSegment::truncate_to(std::int64_t offset) {
+  if (Status s = txn_index_->truncate_to(offset); !s.ok()) return s;
   auto mapping = translate_offset(offset);
   if (!mapping) return mapping.status();
   if (!mapping->has_value()) return std::uint64_t{0};
@@ -299,25 +306,31 @@ Status LogSegment::on_becoming_active(std::int64_t max_index_size) {
 Status LogSegment::flush() const {
   if (Status s = log_->flush(); !s.ok()) return s;
   if (Status s = index_->flush(); !s.ok()) return s;
-  return time_index_->flush();
+  if (Status s = time_index_->flush(); !s.ok()) return s;
+  return txn_index_->flush();
 }
 
 Status LogSegment::change_suffix(std::string_view old_suffix, std::string_view new_suffix) {
   if (Status s = log_->rename_to(with_new_suffix(log_->path(), old_suffix, new_suffix)); !s.ok()) return s;
   if (Status s = index_->rename_to(with_new_suffix(index_->path(), old_suffix, new_suffix)); !s.ok()) return s;
-  return time_index_->rename_to(with_new_suffix(time_index_->path(), old_suffix, new_suffix));
+  if (Status s = time_index_->rename_to(with_new_suffix(time_index_->path(), old_suffix, new_suffix)); !s.ok()) {
+    return s;
+  }
+  return txn_index_->rename_to(with_new_suffix(txn_index_->path(), old_suffix, new_suffix));
 }
 
 Status LogSegment::delete_files() {
   if (Status s = log_->remove(); !s.ok()) return s;
   if (auto r = index_->delete_if_exists(); !r) return r.status();
   if (auto r = time_index_->delete_if_exists(); !r) return r.status();
+  if (auto r = txn_index_->delete_if_exists(); !r) return r.status();
   return {};
 }
 
 void LogSegment::close() {
   index_->close_handler();
   time_index_->close_handler();
+  txn_index_->close();
 }
 
 }  // namespace sluice::storage

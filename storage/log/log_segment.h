@@ -1,5 +1,6 @@
-// Kafka's LogSegment: one "<base offset>.log" with its ".index" and
-// ".timeindex". Appends add a sparse index entry every index.interval.bytes;
+// Kafka's LogSegment: one "<base offset>.log" with its ".index",
+// ".timeindex" and ".txnindex" (aborted transactions whose marker is in this
+// segment; the log fills it). Appends add a sparse index entry every index.interval.bytes;
 // reads translate an offset to a file position through the index, then a
 // short scan of batch headers.
 //
@@ -21,6 +22,7 @@
 #include "storage/config/log_config.h"
 #include "storage/index/offset_index.h"
 #include "storage/index/time_index.h"
+#include "storage/index/transaction_index.h"
 #include "storage/log/file_records.h"
 
 namespace sluice::storage {
@@ -60,14 +62,16 @@ class LogSegment {
                                                             std::string_view suffix = {});
 
   LogSegment(Private, std::int64_t base_offset, std::unique_ptr<FileRecords> log, std::unique_ptr<OffsetIndex> index,
-             std::unique_ptr<TimeIndex> time_index, std::int64_t index_interval_bytes, std::int64_t roll_jitter_ms,
-             std::int64_t created_ms);
+             std::unique_ptr<TimeIndex> time_index, std::unique_ptr<TransactionIndex> txn_index,
+             std::int64_t index_interval_bytes, std::int64_t roll_jitter_ms, std::int64_t created_ms);
 
   std::int64_t base_offset() const { return base_offset_; }
   std::uint64_t size() const { return log_->size(); }
   const FileRecords& log() const { return *log_; }
   OffsetIndex& offset_index() { return *index_; }
   TimeIndex& time_index() { return *time_index_; }
+  TransactionIndex& txn_index() { return *txn_index_; }
+  const TransactionIndex& txn_index() const { return *txn_index_; }
 
   // Appends batches whose offsets were assigned, indexing as it goes. Writes
   // to the page cache only.
@@ -94,14 +98,16 @@ class LogSegment {
   // The offset after the last batch (base offset when empty).
   protocol::Result<std::int64_t> read_next_offset() const;
 
-  // Rebuilds the indexes from the log, dropping everything from the first
-  // entry that is cut short, fails its CRC or is not a v2 batch. `on_batch`
-  // sees each valid batch header (leader epochs, producer state). Returns
-  // the bytes dropped.
-  protocol::Result<std::uint64_t> recover(const std::function<void(const protocol::RecordBatchHeader&)>& on_batch);
+  // Rebuilds the offset and time indexes from the log, dropping everything
+  // from the first entry that is cut short, fails its CRC or is not a v2
+  // batch. `on_batch` sees each valid batch (leader epochs, producer state
+  // and the transaction index, which the log rebuilds); an error from it
+  // stops the recovery with that error. Returns the bytes dropped.
+  protocol::Result<std::uint64_t> recover(
+      const std::function<protocol::Status(const protocol::RecordBatchView&)>& on_batch);
 
-  // Drops every batch from the one holding `offset` on; returns the bytes
-  // dropped.
+  // Drops every batch from the one holding `offset` on, and the aborted
+  // transactions whose marker is at or above it; returns the bytes dropped.
   protocol::Result<std::uint64_t> truncate_to(std::int64_t offset);
 
   // Kafka's shouldRoll: the segment is full, old, its index is full, or
@@ -144,6 +150,7 @@ class LogSegment {
   std::unique_ptr<FileRecords> log_;
   std::unique_ptr<OffsetIndex> index_;
   std::unique_ptr<TimeIndex> time_index_;
+  std::unique_ptr<TransactionIndex> txn_index_;
   const std::int64_t index_interval_bytes_;
   const std::int64_t roll_jitter_ms_;
   const std::int64_t created_ms_;

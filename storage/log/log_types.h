@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "storage/index/transaction_index.h"
 #include "storage/log/file_records.h"
 #include "storage/log/log_validator.h"
 
@@ -45,6 +46,10 @@ struct LogAppendInfo {
   std::int64_t log_start_offset = 0;
   std::int64_t record_count = 0;
   std::vector<AppendedBatch> batches;
+  // An idempotent producer's retry of a batch the log already holds: nothing
+  // was appended and first/last offset are the original batch's (Kafka
+  // acknowledges a duplicate with its original offsets, KIP-98).
+  bool duplicate = false;
 };
 
 struct LogReadResult {
@@ -54,6 +59,21 @@ struct LogReadResult {
   std::int64_t last_stable_offset = 0;
   std::int64_t log_start_offset = 0;
   std::int64_t log_end_offset = 0;
+  // kTxnCommitted only: the aborted transactions overlapping the records
+  // returned, for the consumer to skip (empty when there are none); nullopt
+  // for the other isolations, as Kafka answers read_uncommitted fetches.
+  std::optional<std::vector<AbortedTxn>> aborted_transactions;
+};
+
+// One producer as DescribeProducers reports it (KIP-664).
+struct ActiveProducer {
+  std::int64_t producer_id = -1;
+  std::int16_t producer_epoch = -1;
+  std::int32_t last_sequence = -1;  // -1 when no batch is cached
+  std::int64_t last_timestamp = -1;
+  std::int32_t coordinator_epoch = -1;
+  std::int64_t current_txn_start_offset = -1;  // -1 when no transaction is open
+  std::int64_t last_data_offset = -1;          // of its last cached batch; -1 when none (compaction keeps it)
 };
 
 }  // namespace sluice::storage

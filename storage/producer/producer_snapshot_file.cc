@@ -1,5 +1,8 @@
 #include "storage/producer/producer_snapshot_file.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -10,6 +13,7 @@
 #include "protocol/records/crc32c.h"
 #include "protocol/writer.h"
 #include "storage/checkpoint/atomic_file.h"
+#include "storage/checkpoint/unique_fd.h"
 
 namespace sluice::storage {
 
@@ -104,8 +108,18 @@ protocol::Result<std::vector<ProducerStateEntry>> decode_producer_snapshot(std::
 }
 
 protocol::Status write_producer_snapshot(const std::filesystem::path& file,
-                                         const std::map<std::int64_t, ProducerStateEntry>& producers) {
-  return write_file_atomically(file, encode_producer_snapshot(producers));
+                                         const std::map<std::int64_t, ProducerStateEntry>& producers, bool sync) {
+  return write_file_atomically(file, encode_producer_snapshot(producers), sync);
+}
+
+protocol::Status flush_producer_snapshot(const std::filesystem::path& file) {
+  UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT) return {};
+    return storage_error("open", file, errno);
+  }
+  if (::fsync(fd.get()) != 0) return storage_error("fsync", file, errno);
+  return fsync_directory(file.parent_path());
 }
 
 protocol::Result<std::vector<ProducerStateEntry>> read_producer_snapshot(const std::filesystem::path& file) {

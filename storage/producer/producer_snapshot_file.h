@@ -47,10 +47,13 @@ std::string encode_producer_snapshot(const std::map<std::int64_t, ProducerStateE
 // reader does (they are covered by the CRC).
 protocol::Result<std::vector<ProducerStateEntry>> decode_producer_snapshot(std::span<const std::uint8_t> bytes);
 
-// Writes the snapshot atomically and durably (atomic_file.h); blocks on
-// fsync. Errors: KAFKA_STORAGE_ERROR.
+// Writes the snapshot atomically (atomic_file.h); with `sync` also durably,
+// blocking on fsync. Errors: KAFKA_STORAGE_ERROR.
 protocol::Status write_producer_snapshot(const std::filesystem::path& file,
-                                         const std::map<std::int64_t, ProducerStateEntry>& producers);
+                                         const std::map<std::int64_t, ProducerStateEntry>& producers, bool sync = true);
+// Makes a snapshot written without `sync` durable: fsyncs the file and its
+// directory. A file deleted meanwhile is not an error.
+protocol::Status flush_producer_snapshot(const std::filesystem::path& file);
 // Errors: KAFKA_STORAGE_ERROR (missing or unreadable), CORRUPT_MESSAGE.
 protocol::Result<std::vector<ProducerStateEntry>> read_producer_snapshot(const std::filesystem::path& file);
 

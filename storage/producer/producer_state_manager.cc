@@ -120,11 +120,11 @@ void ProducerStateManager::on_high_watermark_updated(std::int64_t high_watermark
   remove_unreplicated_transactions(high_watermark);
 }
 
-Status ProducerStateManager::take_snapshot() {
+Status ProducerStateManager::take_snapshot(bool sync) {
   // Nothing appended since the last snapshot: it would be the same file.
   if (map_end_offset_ <= last_snapshot_offset_) return {};
   const std::filesystem::path file = producer_snapshot_path(log_dir_, map_end_offset_);
-  if (Status s = write_producer_snapshot(file, producers_); !s.ok()) return s;
+  if (Status s = write_producer_snapshot(file, producers_, sync); !s.ok()) return s;
   snapshots_[map_end_offset_] = file;
   last_snapshot_offset_ = map_end_offset_;
   return {};

@@ -84,8 +84,12 @@ class ProducerStateManager {
 
   // --- snapshots ---
   // Writes "<map end offset>.snapshot" if the state moved since the last
-  // one (Kafka's takeSnapshot, on roll and shutdown).
-  protocol::Status take_snapshot();
+  // one (Kafka's takeSnapshot, on roll and shutdown). Without `sync` the file
+  // is written and renamed into place but not fsynced (Kafka's roll, under
+  // the log's lock): the caller flushes it later with
+  // flush_producer_snapshot; a crash before that can leave it torn, and a
+  // torn snapshot fails its CRC and is skipped at load.
+  protocol::Status take_snapshot(bool sync = true);
   std::optional<std::int64_t> latest_snapshot_offset() const;
   std::optional<std::int64_t> oldest_snapshot_offset() const;
   // Deletes the snapshots below `offset` (retention).

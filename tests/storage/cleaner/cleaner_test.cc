@@ -269,7 +269,7 @@ TEST_F(CleanerTest, ProducerStateSurvives) {
   EXPECT_EQ(keys, (std::set<std::string>{"a", "b", "c", "x", "y", "z"}));
 }
 
-TEST_F(CleanerTest, ControlAndTransactionalBatchesAreKeptAsTheyAre) {
+TEST_F(CleanerTest, CommittedTransactionalRecordsAreCompactedLikeOthersAndTheirMarkerStays) {
   auto log = open_log(testutil::compact_config());
   append(*log, {{"u", "plain"}});
   append(*log, {{"u", "txn"}, {"w", "txn"}},
@@ -282,18 +282,25 @@ TEST_F(CleanerTest, ControlAndTransactionalBatchesAreKeptAsTheyAre) {
   append(*log, {{"w", "later"}});
   log->update_high_watermark(log->log_end_offset());
   ASSERT_TRUE(log->roll().ok());
-  const ReadBack before = read_all(*log);
 
   LogCleaner cleaner = make_cleaner(log);
   auto cleaned = cleaner.clean_once();
   ASSERT_TRUE(cleaned.ok() && cleaned->has_value());
   const ReadBack after = read_all(*log);
-  // Nothing goes: the transactional records are kept whole and do not
-  // shadow the plain "u" before them.
-  EXPECT_EQ(after.records, before.records);
-  ASSERT_EQ(after.batches.size(), before.batches.size());
-  for (std::size_t i = 0; i < after.batches.size(); ++i) EXPECT_EQ(after.batches[i].crc, before.batches[i].crc);
-  EXPECT_TRUE(after.batches[2].is_control());
+  // Kafka's cleaner: the committed "u" shadows the plain one before it and
+  // is shadowed by nothing; the transactional "w" goes for the later one.
+  // The marker stays: its transaction still has records in the log.
+  const std::vector<ReadRecord> expected = {
+      {1, "u", "txn", after.records.at(0).timestamp},
+      {3, after.records.at(1).key, after.records.at(1).value, after.records.at(1).timestamp},
+      {4, "w", "later", after.records.at(2).timestamp}};
+  EXPECT_EQ(after.records, expected);
+  ASSERT_EQ(after.batches.size(), 3u);
+  EXPECT_TRUE(after.batches[0].is_transactional());
+  EXPECT_EQ(after.batches[0].producer_id, 9);
+  EXPECT_EQ(after.batches[0].last_offset(), 2);
+  EXPECT_TRUE(after.batches[1].is_control());
+  EXPECT_FALSE(after.batches[1].has_delete_horizon());
 }
 
 TEST_F(CleanerTest, EmptiedGroupsLeaveEmptySegmentsAndTheLogReopens) {

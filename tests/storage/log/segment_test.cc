@@ -562,7 +562,7 @@ TEST_F(SegmentIndexRecoveryTest, SegmentRecoveryRebuildsIndexesByteForByte) {
   std::filesystem::remove(segment_file(100, kIndexSuffix));
   std::filesystem::remove(segment_file(100, kTimeIndexSuffix));
   auto recovered = open_segment(100, config, false);
-  auto dropped = recovered->recover([](const protocol::RecordBatchHeader&) {});
+  auto dropped = recovered->recover([](const protocol::RecordBatchView&) { return protocol::Status{}; });
   ASSERT_TRUE(dropped.ok());
   EXPECT_EQ(*dropped, 0u);
   EXPECT_EQ(file_bytes(segment_file(100, kIndexSuffix)), index);
