@@ -20,8 +20,12 @@ namespace {
 // committed.
 template <class Items>
 void fail_succeeded(Items& items, const Status& status) {
-  for (auto& item : items) {
-    if (item.status.ok()) item.status = status;
+  if constexpr (requires { items.status; }) {
+    if (items.status.ok()) items.status = status;
+  } else {
+    for (auto& item : items) {
+      if (item.status.ok()) item.status = status;
+    }
   }
 }
 
@@ -162,6 +166,15 @@ void Controller::legacy_alter_configs(std::vector<LegacyAlterConfigsResource> re
         return coordinator::legacy_alter_configs(image, config_, resources);
       },
       validate_only, std::move(done));
+}
+
+void Controller::allocate_producer_ids(std::int32_t broker_id, std::int64_t broker_epoch,
+                                       Callback<AllocatedProducerIds> done) {
+  run<AllocatedProducerIds>(
+      [broker_id, broker_epoch](const MetadataImage& image) {
+        return coordinator::allocate_producer_ids(image, broker_id, broker_epoch);
+      },
+      false, std::move(done));
 }
 
 }  // namespace sluice::coordinator

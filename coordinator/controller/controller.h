@@ -20,6 +20,7 @@
 #include "coordinator/controller/controller_types.h"
 #include "coordinator/controller/metadata_image.h"
 #include "coordinator/controller/metadata_log.h"
+#include "coordinator/controller/producer_id_operations.h"
 #include "protocol/result.h"
 #include "storage/clock.h"
 #include "storage/log/log.h"
@@ -81,6 +82,8 @@ class Controller {
                                  Callback<std::vector<AlterConfigsResult>> done);
   void legacy_alter_configs(std::vector<LegacyAlterConfigsResource> resources, bool validate_only,
                             Callback<std::vector<AlterConfigsResult>> done);
+  // AllocateProducerIds: the next block of producer ids for a broker.
+  void allocate_producer_ids(std::int32_t broker_id, std::int64_t broker_epoch, Callback<AllocatedProducerIds> done);
 
  private:
   // Writes `records` and publishes the new image to the listeners; the

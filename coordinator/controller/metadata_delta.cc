@@ -259,4 +259,15 @@ Status MetadataDelta::replay_record(const protocol::ZkMigrationStateRecord& r) {
   return {};
 }
 
+// ProducerIdControlManager.replay: blocks only move forward, so an id is
+// never handed out twice.
+Status MetadataDelta::replay_record(const protocol::ProducerIdsRecord& r) {
+  if (r.next_producer_id <= next_->next_producer_id) {
+    return corrupt("Next producer ID " + std::to_string(r.next_producer_id) + " is not above the current one " +
+                   std::to_string(next_->next_producer_id));
+  }
+  next_->next_producer_id = r.next_producer_id;
+  return {};
+}
+
 }  // namespace sluice::coordinator

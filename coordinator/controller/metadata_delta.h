@@ -47,6 +47,7 @@ class MetadataDelta {
   protocol::Status replay_record(const protocol::UnfenceBrokerRecord& r);
   protocol::Status replay_record(const protocol::BrokerRegistrationChangeRecord& r);
   protocol::Status replay_record(const protocol::ZkMigrationStateRecord& r);
+  protocol::Status replay_record(const protocol::ProducerIdsRecord& r);
   protocol::Status replay_record(const protocol::NoOpRecord&) { return {}; }
   protocol::Status replay_record(const protocol::BeginTransactionRecord&) { return {}; }
   protocol::Status replay_record(const protocol::EndTransactionRecord&) { return {}; }

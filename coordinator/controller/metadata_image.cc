@@ -60,7 +60,7 @@ bool MetadataImage::same_metadata(const MetadataImage& other) const {
     if (theirs == nullptr || theirs->id != topic->id) return false;
   }
   return brokers == other.brokers && configs == other.configs && features == other.features &&
-         zk_migration_state == other.zk_migration_state;
+         zk_migration_state == other.zk_migration_state && next_producer_id == other.next_producer_id;
 }
 
 }  // namespace sluice::coordinator

@@ -121,6 +121,9 @@ struct MetadataImage {
   // Finalized feature levels (level 0 features are absent).
   std::map<std::string, std::int16_t, std::less<>> features;
   std::int8_t zk_migration_state = 0;  // ZkMigrationState.NONE
+  // Kafka's ProducerIdsImage: the first producer id no broker has been
+  // given yet (ProducerIdsRecord.NextProducerId), -1 before any block.
+  std::int64_t next_producer_id = -1;
   // The offset of the last record replayed into this image, -1 for none,
   // and the leader epoch of the batch holding it.
   std::int64_t offset = -1;

@@ -17,6 +17,7 @@
 #include "protocol/generated/no_op_record.h"
 #include "protocol/generated/partition_change_record.h"
 #include "protocol/generated/partition_record.h"
+#include "protocol/generated/producer_ids_record.h"
 #include "protocol/generated/register_broker_record.h"
 #include "protocol/generated/remove_topic_record.h"
 #include "protocol/generated/topic_record.h"
@@ -35,7 +36,7 @@ using MetadataRecord =
                  protocol::FenceBrokerRecord, protocol::UnfenceBrokerRecord, protocol::RemoveTopicRecord,
                  protocol::FeatureLevelRecord, protocol::BrokerRegistrationChangeRecord, protocol::NoOpRecord,
                  protocol::ZkMigrationStateRecord, protocol::BeginTransactionRecord, protocol::EndTransactionRecord,
-                 protocol::AbortTransactionRecord>;
+                 protocol::AbortTransactionRecord, protocol::ProducerIdsRecord>;
 
 // A record and the version it is written at (Kafka's ApiMessageAndVersion).
 struct VersionedRecord {

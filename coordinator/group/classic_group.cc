@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <iterator>
 
 #include "protocol/generated/consumer_protocol_subscription.h"
 #include "protocol/message_support.h"
@@ -218,6 +219,46 @@ ClassicGroup ClassicGroup::from_record(std::string id, const protocol::GroupMeta
     g.leader_id_ = g.members_.empty() ? std::nullopt : std::optional<std::string>(g.members_.begin()->first);
   }
   return g;
+}
+
+void ClassicGroup::commit_offset(const PartitionKey& key, LoggedOffset offset) {
+  auto it = offsets_.find(key);
+  if (it == offsets_.end()) {
+    offsets_.emplace(key, std::move(offset));
+  } else if (it->second.older_than(offset)) {
+    it->second = std::move(offset);
+  }
+}
+
+bool ClassicGroup::has_pending_offset(const PartitionKey& key) const {
+  return std::any_of(pending_txn_offsets_.begin(), pending_txn_offsets_.end(),
+                     [&](const auto& p) { return p.second.contains(key); });
+}
+
+void ClassicGroup::complete_pending_txn(std::int64_t producer_id, bool commit) {
+  auto it = pending_txn_offsets_.find(producer_id);
+  if (it == pending_txn_offsets_.end()) return;
+  OffsetMap pending = std::move(it->second);
+  pending_txn_offsets_.erase(it);
+  if (!commit) return;
+  for (auto& [key, offset] : pending) commit_offset(key, std::move(offset));
+}
+
+void ClassicGroup::remove_offset(const PartitionKey& key) {
+  offsets_.erase(key);
+  for (auto it = pending_txn_offsets_.begin(); it != pending_txn_offsets_.end();) {
+    it->second.erase(key);
+    it = it->second.empty() ? pending_txn_offsets_.erase(it) : std::next(it);
+  }
+}
+
+std::set<PartitionKey> ClassicGroup::offset_partitions() const {
+  std::set<PartitionKey> out;
+  for (const auto& [key, offset] : offsets_) out.insert(key);
+  for (const auto& [producer, offsets] : pending_txn_offsets_) {
+    for (const auto& [key, offset] : offsets) out.insert(key);
+  }
+  return out;
 }
 
 std::optional<std::set<std::string>> ClassicGroup::subscribed_topics() const {

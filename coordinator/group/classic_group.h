@@ -53,6 +53,18 @@ struct GroupMember {
 
 using PartitionKey = std::pair<std::string, std::int32_t>;  // topic, partition
 
+// An offset commit with the log offset of the batch that wrote it (Kafka's
+// CommitRecordMetadataAndOffset): of two commits of one partition the one
+// written later wins, whichever became visible first (a transaction's offsets
+// become visible at its marker, maybe after later plain commits).
+struct LoggedOffset {
+  CommittedOffset value;
+  std::int64_t batch_offset = -1;
+  bool older_than(const LoggedOffset& other) const { return batch_offset < other.batch_offset; }
+};
+
+using OffsetMap = std::map<PartitionKey, LoggedOffset>;
+
 class ClassicGroup {
  public:
   ClassicGroup(std::string id, GroupState state, std::int64_t now_ms)
@@ -128,8 +140,29 @@ class ClassicGroup {
   static ClassicGroup from_record(std::string id, const protocol::GroupMetadataValue& value, std::int64_t now_ms);
 
   // Committed offsets.
-  std::map<PartitionKey, CommittedOffset>& offsets() { return offsets_; }
-  const std::map<PartitionKey, CommittedOffset>& offsets() const { return offsets_; }
+  OffsetMap& offsets() { return offsets_; }
+  const OffsetMap& offsets() const { return offsets_; }
+  // Kafka's onOffsetCommitAppend: takes `offset` unless a later write of the
+  // partition is already committed.
+  void commit_offset(const PartitionKey& key, LoggedOffset offset);
+
+  // TxnOffsetCommit offsets written but not yet committed or aborted by their
+  // transaction's marker, by producer id (KIP-98). OffsetFetch does not see
+  // them; with require_stable it reports UNSTABLE_OFFSET_COMMIT (KIP-447).
+  std::map<std::int64_t, OffsetMap>& pending_txn_offsets() { return pending_txn_offsets_; }
+  const std::map<std::int64_t, OffsetMap>& pending_txn_offsets() const { return pending_txn_offsets_; }
+  bool has_pending_offset(const PartitionKey& key) const;
+  // Kafka's completePendingTxnOffsetCommit: the producer's marker is in the
+  // log; a commit makes its offsets committed (later writes still win), an
+  // abort drops them. Nothing pending for it: nothing to do (retried markers).
+  void complete_pending_txn(std::int64_t producer_id, bool commit);
+  // Kafka's removeOffsets: the committed offset and every pending one.
+  void remove_offset(const PartitionKey& key);
+  // Committed or pending offsets (Kafka's hasOffsets): such a group is kept
+  // even when Empty.
+  bool has_offsets() const { return !offsets_.empty() || !pending_txn_offsets_.empty(); }
+  // Partitions with a committed or pending offset.
+  std::set<PartitionKey> offset_partitions() const;
 
   // Topics the members subscribe to, from their "consumer" protocol metadata;
   // nullopt when that cannot be known (another protocol type, bad metadata).
@@ -161,7 +194,8 @@ class ClassicGroup {
   std::set<std::string> pending_sync_;
   std::int64_t pending_sync_deadline_ms_ = -1;
   JoinPhase join_phase_;
-  std::map<PartitionKey, CommittedOffset> offsets_;
+  OffsetMap offsets_;
+  std::map<std::int64_t, OffsetMap> pending_txn_offsets_;
 };
 
 }  // namespace sluice::coordinator

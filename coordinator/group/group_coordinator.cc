@@ -155,6 +155,27 @@ void GroupCoordinator::commit_offsets(CommitOffsetsParams params,
   impl_->run([params, done](GroupManager& m) { done(m.commit_offsets(params)); }, refused);
 }
 
+void GroupCoordinator::txn_commit_offsets(TxnCommitOffsetsParams params,
+                                          std::function<void(std::vector<PartitionError>)> done) {
+  auto refused = [done, params] {
+    std::vector<PartitionError> r;
+    for (const auto& o : params.offsets) r.push_back({o.topic, o.partition, ErrorCode::NOT_COORDINATOR});
+    done(std::move(r));
+  };
+  impl_->run([params, done](GroupManager& m) { done(m.txn_commit_offsets(params)); }, refused);
+}
+
+void GroupCoordinator::complete_transaction(std::int32_t offsets_partition, std::int64_t producer_id, bool commit,
+                                            std::function<void()> done) {
+  // Refused after shutdown: the next leader replays the marker from the log.
+  impl_->run(
+      [offsets_partition, producer_id, commit, done](GroupManager& m) {
+        m.complete_transaction(offsets_partition, producer_id, commit);
+        done();
+      },
+      done);
+}
+
 void GroupCoordinator::fetch_offsets(FetchOffsetsParams params, std::function<void(FetchOffsetsResult)> done) {
   impl_->run([params = std::move(params), done](GroupManager& m) { done(m.fetch_offsets(params)); },
              [done] {

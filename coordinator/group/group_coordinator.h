@@ -61,6 +61,19 @@ class GroupCoordinator {
   void leave_group(LeaveGroupParams params, std::function<void(LeaveGroupResult)> done);
   // Results in the order of `params.offsets`; answered once written.
   void commit_offsets(CommitOffsetsParams params, std::function<void(std::vector<PartitionError>)> done);
+  // TxnOffsetCommit: results in the order of `params.offsets`, answered once
+  // the producer's transactional batch is written; the offsets stay pending
+  // (invisible to OffsetFetch) until complete_transaction.
+  void txn_commit_offsets(TxnCommitOffsetsParams params, std::function<void(std::vector<PartitionError>)> done);
+  // For the transaction marker writer, AFTER it appended `producer_id`'s
+  // COMMIT (`commit`) or ABORT marker to __consumer_offsets-`offsets_partition`
+  // (Kafka's onTransactionCompleted): the producer's pending offsets in that
+  // partition's groups become committed, or are dropped. Idempotent, so a
+  // retried marker is harmless. A partition still loading replays the
+  // marker from the log instead. `done` runs once that is done (on the
+  // coordinator thread; at once after shutdown).
+  void complete_transaction(std::int32_t offsets_partition, std::int64_t producer_id, bool commit,
+                            std::function<void()> done);
   void fetch_offsets(FetchOffsetsParams params, std::function<void(FetchOffsetsResult)> done);
   // Filters match case-insensitively; empty filters match every group.
   void list_groups(std::vector<std::string> states, std::vector<std::string> types,

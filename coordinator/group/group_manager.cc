@@ -103,11 +103,19 @@ void GroupManager::finish_loading(std::int32_t partition, LoadedGroups loaded) {
     groups_.insert_or_assign(id, ClassicGroup::from_record(id, value, now));
     ids.insert(id);
   }
-  for (auto& [id, offsets] : loaded.offsets) {
+  // Groups with offsets but no metadata (assign() users, transactional
+  // producers) come back Empty.
+  auto group_for = [&](const std::string& id) -> ClassicGroup& {
+    ids.insert(id);
     auto it = groups_.find(id);
     if (it == groups_.end()) it = groups_.emplace(id, ClassicGroup(id, GroupState::kEmpty, now)).first;
-    it->second.offsets() = std::move(offsets);
-    ids.insert(id);
+    return it->second;
+  };
+  for (auto& [id, offsets] : loaded.offsets) group_for(id).offsets() = std::move(offsets);
+  for (auto& [producer_id, by_group] : loaded.pending) {
+    for (auto& [id, offsets] : by_group) {
+      if (!offsets.empty()) group_for(id).pending_txn_offsets()[producer_id] = std::move(offsets);
+    }
   }
   for (const auto& id : ids) refresh_deadline(id);
   std::lock_guard lock(partitions_mutex_);
@@ -213,7 +221,7 @@ void GroupManager::join_group(JoinGroupParams params, std::function<void(JoinGro
   }
   if (ClassicGroup* g = find(group_id); g && g->is(GroupState::kPreparingRebalance)) try_complete_join(*g);
   // A group created for this join that the member never entered.
-  if (ClassicGroup* g = find(group_id); g && g->is(GroupState::kEmpty) && g->size() == 0 && g->offsets().empty() &&
+  if (ClassicGroup* g = find(group_id); g && g->is(GroupState::kEmpty) && g->size() == 0 && !g->has_offsets() &&
                                         g->pending_members().empty() && g->generation() == 0) {
     remove_group(group_id);
     return;
@@ -662,10 +670,74 @@ LeaveGroupResult GroupManager::leave_group(const LeaveGroupParams& params) {
 
 // ---- Offsets ----------------------------------------------------------------
 
-std::vector<PartitionError> GroupManager::commit_offsets(const CommitOffsetsParams& params) {
+namespace {
+
+std::vector<PartitionError> no_errors(const std::vector<PartitionOffset>& offsets) {
   std::vector<PartitionError> results;
-  results.reserve(params.offsets.size());
-  for (const auto& o : params.offsets) results.push_back({o.topic, o.partition, ErrorCode::NONE});
+  results.reserve(offsets.size());
+  for (const auto& o : offsets) results.push_back({o.topic, o.partition, ErrorCode::NONE});
+  return results;
+}
+
+// `error` for every partition not already failed on its own.
+void fail_rest(std::vector<PartitionError>& results, ErrorCode error) {
+  for (auto& r : results) {
+    if (r.error == ErrorCode::NONE) r.error = error;
+  }
+}
+
+}  // namespace
+
+ErrorCode GroupManager::validate_offset_commit(const ClassicGroup& group, std::int32_t generation_id,
+                                               const std::string& member_id,
+                                               const std::optional<std::string>& group_instance_id,
+                                               bool transactional) const {
+  if (group.is(GroupState::kDead)) return ErrorCode::COORDINATOR_NOT_AVAILABLE;
+  // Generation -1 on an Empty group: the admin client or an assign() user,
+  // whatever member or instance id it sends (KAFKA-14201).
+  if (generation_id < 0 && group.is(GroupState::kEmpty)) return ErrorCode::NONE;
+  if (generation_id >= 0 || !member_id.empty() || group_instance_id) {
+    if (group_instance_id) {
+      const std::optional<std::string> current = group.static_member_id(*group_instance_id);
+      if (!current) return ErrorCode::UNKNOWN_MEMBER_ID;
+      if (*current != member_id) return ErrorCode::FENCED_INSTANCE_ID;
+    }
+    if (!group.has(member_id)) return ErrorCode::UNKNOWN_MEMBER_ID;
+    if (generation_id != group.generation()) return ErrorCode::ILLEGAL_GENERATION;
+    return ErrorCode::NONE;
+  }
+  // Only members commit for a group with members; a transactional producer
+  // without member information (TxnOffsetCommit v0-2) may.
+  if (!transactional && !group.is(GroupState::kEmpty)) return ErrorCode::UNKNOWN_MEMBER_ID;
+  return ErrorCode::NONE;
+}
+
+std::vector<std::pair<PartitionKey, CommittedOffset>> GroupManager::accept_offsets(
+    const std::string& group_id, const std::vector<PartitionOffset>& offsets, std::int64_t retention_time_ms,
+    std::vector<PartitionError>& results, std::vector<GroupRecord>& records) const {
+  const std::int64_t now = clock_.now_ms();
+  std::vector<std::pair<PartitionKey, CommittedOffset>> accepted;
+  for (std::size_t i = 0; i < offsets.size(); ++i) {
+    const PartitionOffset& o = offsets[i];
+    const std::string metadata = o.metadata.value_or("");
+    if (metadata.size() > static_cast<std::size_t>(config_.offset_metadata_max_bytes)) {
+      results[i].error = ErrorCode::OFFSET_METADATA_TOO_LARGE;
+      continue;
+    }
+    CommittedOffset value;
+    value.offset = o.offset;
+    value.leader_epoch = o.leader_epoch;
+    value.metadata = metadata;
+    value.commit_timestamp = o.commit_timestamp && *o.commit_timestamp >= 0 ? *o.commit_timestamp : now;
+    if (retention_time_ms >= 0) value.expire_timestamp = value.commit_timestamp + retention_time_ms;
+    records.push_back(offset_commit_record({group_id, o.topic, o.partition}, value));
+    accepted.emplace_back(PartitionKey{o.topic, o.partition}, std::move(value));
+  }
+  return accepted;
+}
+
+std::vector<PartitionError> GroupManager::commit_offsets(const CommitOffsetsParams& params) {
+  std::vector<PartitionError> results = no_errors(params.offsets);
   auto fail_all = [&](ErrorCode e) {
     for (auto& r : results) r.error = e;
     return results;
@@ -679,55 +751,79 @@ std::vector<PartitionError> GroupManager::commit_offsets(const CommitOffsetsPara
     group = &groups_.emplace(params.group_id, ClassicGroup(params.group_id, GroupState::kEmpty, clock_.now_ms()))
                  .first->second;
   }
-  if (group->is(GroupState::kDead)) return fail_all(ErrorCode::COORDINATOR_NOT_AVAILABLE);
-  GroupMember* member = nullptr;
-  if (params.generation_id >= 0 || !params.member_id.empty() || params.group_instance_id) {
-    if (group->is_static_member_fenced(params.group_instance_id, params.member_id)) {
-      return fail_all(ErrorCode::FENCED_INSTANCE_ID);
-    }
-    member = group->member(params.member_id);
-    if (!member) return fail_all(ErrorCode::UNKNOWN_MEMBER_ID);
-    if (params.generation_id != group->generation()) return fail_all(ErrorCode::ILLEGAL_GENERATION);
-    // Its JoinGroup answer arrived, its assignment has not: not yet.
-    if (group->is(GroupState::kCompletingRebalance)) return fail_all(ErrorCode::REBALANCE_IN_PROGRESS);
-  } else if (!group->is(GroupState::kEmpty)) {
-    // Only members commit for a group with members.
-    return fail_all(ErrorCode::UNKNOWN_MEMBER_ID);
+  if (ErrorCode e =
+          validate_offset_commit(*group, params.generation_id, params.member_id, params.group_instance_id, false);
+      e != ErrorCode::NONE) {
+    return fail_all(e);
   }
-  if (member) heartbeat_member(*member);
+  // Its JoinGroup answer arrived, its assignment has not: not yet.
+  if (group->is(GroupState::kCompletingRebalance)) return fail_all(ErrorCode::REBALANCE_IN_PROGRESS);
+  if (!group->is(GroupState::kEmpty)) {
+    if (GroupMember* member = group->member(params.member_id)) heartbeat_member(*member);
+  }
 
-  const std::int64_t now = clock_.now_ms();
   std::vector<GroupRecord> records;
-  std::vector<std::pair<PartitionKey, CommittedOffset>> accepted;
-  for (std::size_t i = 0; i < params.offsets.size(); ++i) {
-    const PartitionOffset& o = params.offsets[i];
-    const std::string metadata = o.metadata.value_or("");
-    if (metadata.size() > static_cast<std::size_t>(config_.offset_metadata_max_bytes)) {
-      results[i].error = ErrorCode::OFFSET_METADATA_TOO_LARGE;
-      continue;
-    }
-    CommittedOffset value;
-    value.offset = o.offset;
-    value.leader_epoch = o.leader_epoch;
-    value.metadata = metadata;
-    value.commit_timestamp = o.commit_timestamp && *o.commit_timestamp >= 0 ? *o.commit_timestamp : now;
-    if (params.retention_time_ms >= 0) value.expire_timestamp = value.commit_timestamp + params.retention_time_ms;
-    records.push_back(offset_commit_record({params.group_id, o.topic, o.partition}, value));
-    accepted.emplace_back(PartitionKey{o.topic, o.partition}, std::move(value));
-  }
+  auto accepted = accept_offsets(params.group_id, params.offsets, params.retention_time_ms, results, records);
   if (!records.empty()) {
-    if (protocol::Status s = store(params.group_id, records); !s.ok()) {
-      const ErrorCode e = offset_store_error(s.code);
-      for (auto& r : results) {
-        if (r.error == ErrorCode::NONE) r.error = e;
-      }
-      refresh_deadline(params.group_id);
-      return results;
+    auto batch_offset = store_.append(partition_for(params.group_id), records);
+    if (!batch_offset.ok()) {
+      fail_rest(results, offset_store_error(batch_offset.code()));
+    } else {
+      for (auto& [key, value] : accepted) group->commit_offset(key, {std::move(value), *batch_offset});
     }
-    for (auto& [key, value] : accepted) group->offsets()[key] = std::move(value);
   }
   refresh_deadline(params.group_id);
   return results;
+}
+
+std::vector<PartitionError> GroupManager::txn_commit_offsets(const TxnCommitOffsetsParams& params) {
+  std::vector<PartitionError> results = no_errors(params.offsets);
+  if (ErrorCode e = check_group(params.group_id, false); e != ErrorCode::NONE) {
+    fail_rest(results, e);
+    return results;
+  }
+  if (params.producer_id < 0) {
+    // Not a transactional producer: nothing could ever commit these.
+    fail_rest(results, ErrorCode::INVALID_PRODUCER_ID_MAPPING);
+    return results;
+  }
+  // The producer may commit for a group that never joined (its consumer
+  // uses assign()): Kafka creates the group, Empty.
+  ClassicGroup* group = find(params.group_id);
+  const bool created = group == nullptr;
+  if (created) {
+    group = &groups_.emplace(params.group_id, ClassicGroup(params.group_id, GroupState::kEmpty, clock_.now_ms()))
+                 .first->second;
+  }
+  // No REBALANCE_IN_PROGRESS and no heartbeat here, as in Kafka's
+  // doTxnCommitOffsets: the producer is not the member.
+  ErrorCode error =
+      validate_offset_commit(*group, params.generation_id, params.member_id, params.group_instance_id, true);
+  if (error == ErrorCode::NONE) {
+    std::vector<GroupRecord> records;
+    auto accepted = accept_offsets(params.group_id, params.offsets, -1, results, records);
+    if (!records.empty()) {
+      auto batch_offset = store_.append_transactional(partition_for(params.group_id), params.producer_id,
+                                                      params.producer_epoch, records);
+      if (!batch_offset.ok()) {
+        error = offset_store_error(batch_offset.code());
+      } else {
+        OffsetMap& pending = group->pending_txn_offsets()[params.producer_id];
+        for (auto& [key, value] : accepted) pending[key] = {std::move(value), *batch_offset};
+      }
+    }
+  }
+  fail_rest(results, error);
+  if (created && !group->has_offsets()) remove_group(params.group_id);
+  return results;
+}
+
+void GroupManager::complete_transaction(std::int32_t partition, std::int64_t producer_id, bool commit) {
+  for (auto& [id, group] : groups_) {
+    if (!group.pending_txn_offsets().contains(producer_id) || group.is(GroupState::kDead)) continue;
+    if (partition_for(id) != partition) continue;
+    group.complete_pending_txn(producer_id, commit);
+  }
 }
 
 FetchOffsetsResult GroupManager::fetch_offsets(const FetchOffsetsParams& params) const {
@@ -742,11 +838,17 @@ FetchOffsetsResult GroupManager::fetch_offsets(const FetchOffsetsParams& params)
     f.topic = topic;
     f.partition = partition;
     if (!group) return f;
+    // KIP-447: a consumer that asks for stable offsets must not start from
+    // one an open transaction is about to replace; it retries.
+    if (params.require_stable && group->has_pending_offset({topic, partition})) {
+      f.error = ErrorCode::UNSTABLE_OFFSET_COMMIT;
+      return f;
+    }
     auto it = group->offsets().find({topic, partition});
     if (it == group->offsets().end()) return f;
-    f.offset = it->second.offset;
-    f.leader_epoch = it->second.leader_epoch;
-    f.metadata = it->second.metadata;
+    f.offset = it->second.value.offset;
+    f.leader_epoch = it->second.value.leader_epoch;
+    f.metadata = it->second.value.metadata;
     return f;
   };
   if (params.topics) {
@@ -841,8 +943,11 @@ std::vector<ErrorCode> GroupManager::delete_groups(const std::vector<std::string
       out.push_back(ErrorCode::NON_EMPTY_GROUP);
       continue;
     }
+    // Pending transactional offsets go with the group (Kafka drops the group
+    // and what it held). Their partitions get tombstones too, so that a
+    // replay drops them before a later COMMIT marker could revive them.
     std::vector<GroupRecord> tombstones;
-    for (const auto& [key, value] : group->offsets())
+    for (const auto& key : group->offset_partitions())
       tombstones.push_back(offset_tombstone({id, key.first, key.second}));
     tombstones.push_back(group_tombstone(id));
     if (protocol::Status s = store(id, tombstones); !s.ok()) {
@@ -882,7 +987,7 @@ DeleteOffsetsResult GroupManager::delete_offsets(const DeleteOffsetsParams& para
     const bool in_use = !group->is(GroupState::kEmpty) && (!subscribed || subscribed->contains(t.topic));
     for (std::int32_t p : t.partitions) {
       result.partitions.push_back({t.topic, p, in_use ? ErrorCode::GROUP_SUBSCRIBED_TO_TOPIC : ErrorCode::NONE});
-      if (in_use || !group->offsets().contains({t.topic, p})) continue;
+      if (in_use || (!group->offsets().contains({t.topic, p}) && !group->has_pending_offset({t.topic, p}))) continue;
       tombstones.push_back(offset_tombstone({params.group_id, t.topic, p}));
       removed.emplace_back(t.topic, p);
     }
@@ -893,7 +998,7 @@ DeleteOffsetsResult GroupManager::delete_offsets(const DeleteOffsetsParams& para
       result.partitions.clear();
       return result;
     }
-    for (const auto& key : removed) group->offsets().erase(key);
+    for (const auto& key : removed) group->remove_offset(key);
   }
   return result;
 }
@@ -1023,8 +1128,9 @@ void GroupManager::expire_offsets() {
     if (!eligible) continue;
     std::vector<GroupRecord> tombstones;
     std::vector<PartitionKey> removed;
-    for (const auto& [key, value] : group.offsets()) {
+    for (const auto& [key, logged] : group.offsets()) {
       if (subscribed && subscribed->contains(key.first)) continue;
+      const CommittedOffset& value = logged.value;
       const std::int64_t base = from_state_change ? group.state_timestamp_ms() : value.commit_timestamp;
       const bool is_expired =
           value.expire_timestamp ? now >= *value.expire_timestamp : now - base >= config_.offsets_retention_ms;
@@ -1032,14 +1138,23 @@ void GroupManager::expire_offsets() {
       tombstones.push_back(offset_tombstone({id, key.first, key.second}));
       removed.push_back(key);
     }
-    const bool empty_after = group.is(GroupState::kEmpty) && group.offsets().size() == removed.size();
+    // Removing an offset drops the transactions' pending ones of its
+    // partition too (Kafka's removeOffsets); other pending offsets keep the
+    // group.
+    const bool pending_left =
+        std::any_of(group.pending_txn_offsets().begin(), group.pending_txn_offsets().end(), [&](const auto& producer) {
+          return std::any_of(producer.second.begin(), producer.second.end(), [&](const auto& offset) {
+            return std::find(removed.begin(), removed.end(), offset.first) == removed.end();
+          });
+        });
+    const bool empty_after = group.is(GroupState::kEmpty) && group.offsets().size() == removed.size() && !pending_left;
     if (empty_after) tombstones.push_back(group_tombstone(id));
     if (tombstones.empty()) continue;
     if (protocol::Status s = store(id, tombstones); !s.ok()) {
       spdlog::warn("Expiring offsets of group {}: {}", id, s.detail);
       continue;
     }
-    for (const auto& key : removed) group.offsets().erase(key);
+    for (const auto& key : removed) group.remove_offset(key);
     if (empty_after) dead.push_back(id);
   }
   for (const auto& id : dead) {
@@ -1057,7 +1172,7 @@ protocol::Status GroupManager::store_group(const ClassicGroup& group) {
 }
 
 protocol::Status GroupManager::store(const std::string& group_id, const std::vector<GroupRecord>& records) {
-  return store_.append(partition_for(group_id), records);
+  return store_.append(partition_for(group_id), records).status();
 }
 
 void GroupManager::remove_group(const std::string& group_id) {

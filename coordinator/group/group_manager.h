@@ -30,7 +30,10 @@ namespace sluice::coordinator {
 // What a __consumer_offsets partition held, replayed (GroupLoader).
 struct LoadedGroups {
   std::map<std::string, protocol::GroupMetadataValue> groups;
-  std::map<std::string, std::map<PartitionKey, CommittedOffset>> offsets;
+  std::map<std::string, OffsetMap> offsets;
+  // Transactional offsets whose marker is not in the log (yet), by producer
+  // id, then group: the transaction coordinator completes them later.
+  std::map<std::int64_t, std::map<std::string, OffsetMap>> pending;
 };
 
 class GroupManager {
@@ -57,6 +60,13 @@ class GroupManager {
   ErrorCode heartbeat(const HeartbeatParams& params);
   LeaveGroupResult leave_group(const LeaveGroupParams& params);
   std::vector<PartitionError> commit_offsets(const CommitOffsetsParams& params);
+  // TxnOffsetCommit: written as the producer's transactional batch, then
+  // pending until complete_transaction.
+  std::vector<PartitionError> txn_commit_offsets(const TxnCommitOffsetsParams& params);
+  // A COMMIT or ABORT marker of `producer_id` is in __consumer_offsets-
+  // `partition`: its pending offsets in that partition's groups become
+  // committed, or go. Idempotent (markers are retried).
+  void complete_transaction(std::int32_t partition, std::int64_t producer_id, bool commit);
   FetchOffsetsResult fetch_offsets(const FetchOffsetsParams& params) const;
   ListGroupsResult list_groups(const std::vector<std::string>& states, const std::vector<std::string>& types) const;
   std::vector<DescribedGroup> describe_groups(const std::vector<std::string>& group_ids) const;
@@ -85,6 +95,16 @@ class GroupManager {
 
   ClassicGroup* find(const std::string& group_id);
   ErrorCode check_group(const std::string& group_id, bool allow_empty_id) const;
+  // Kafka's validateOffsetCommit, for OffsetCommit and TxnOffsetCommit.
+  ErrorCode validate_offset_commit(const ClassicGroup& group, std::int32_t generation_id, const std::string& member_id,
+                                   const std::optional<std::string>& group_instance_id, bool transactional) const;
+  // The records of the offsets that pass the metadata size check, with
+  // OFFSET_METADATA_TOO_LARGE in `results` for the others.
+  std::vector<std::pair<PartitionKey, CommittedOffset>> accept_offsets(const std::string& group_id,
+                                                                       const std::vector<PartitionOffset>& offsets,
+                                                                       std::int64_t retention_time_ms,
+                                                                       std::vector<PartitionError>& results,
+                                                                       std::vector<GroupRecord>& records) const;
 
   // The join paths (Kafka's doNewMemberJoinGroup, doStaticMemberJoinGroup,
   // doCurrentMemberJoinGroup).

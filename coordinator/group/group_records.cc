@@ -4,6 +4,7 @@
 #include "protocol/generated/offset_commit_key.h"
 #include "protocol/generated/offset_commit_value.h"
 #include "protocol/message_support.h"
+#include "protocol/records/record_batch_builder.h"
 
 namespace sluice::coordinator {
 
@@ -85,6 +86,24 @@ GroupRecord group_tombstone(const std::string& group) {
   protocol::GroupMetadataKey k;
   k.group = group;
   return GroupRecord{versioned(k, kGroupMetadataKeyVersion), std::nullopt};
+}
+
+Result<std::vector<std::uint8_t>> build_group_batch(const std::vector<GroupRecord>& records, std::int64_t timestamp,
+                                                    std::optional<BatchProducer> producer) {
+  protocol::BatchOptions options;
+  if (producer) {
+    options.producer_id = producer->producer_id;
+    options.producer_epoch = producer->producer_epoch;
+    options.base_sequence = protocol::kNoSequence;
+    options.transactional = true;
+  }
+  protocol::RecordBatchBuilder builder(options);
+  for (const GroupRecord& r : records) {
+    protocol::NullableBytes value;
+    if (r.value) value = protocol::Bytes(*r.value);
+    builder.append(timestamp, protocol::Bytes(r.key), value);
+  }
+  return builder.build();
 }
 
 Result<GroupRecordKey> decode_group_record_key(std::span<const std::uint8_t> key) {

@@ -55,6 +55,19 @@ protocol::Result<GroupRecord> group_metadata_record(const std::string& group,
                                                     const protocol::GroupMetadataValue& value);
 GroupRecord group_tombstone(const std::string& group);
 
+// A transactional producer, as a TxnOffsetCommit batch carries it.
+struct BatchProducer {
+  std::int64_t producer_id = -1;
+  std::int16_t producer_epoch = -1;
+};
+
+// The batch written for `records`: uncompressed, CreateTime `timestamp`.
+// With `producer`, a transactional batch of that producer with no sequence
+// (RecordBatch.NO_SEQUENCE), as Kafka writes a TxnOffsetCommit.
+protocol::Result<std::vector<std::uint8_t>> build_group_batch(const std::vector<GroupRecord>& records,
+                                                              std::int64_t timestamp,
+                                                              std::optional<BatchProducer> producer = std::nullopt);
+
 // CORRUPT_MESSAGE for bytes that are not a key Kafka writes (unknown key
 // versions are other record types of newer coordinators: UNSUPPORTED_VERSION).
 protocol::Result<GroupRecordKey> decode_group_record_key(std::span<const std::uint8_t> key);

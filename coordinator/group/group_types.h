@@ -120,6 +120,19 @@ struct CommitOffsetsParams {
   std::vector<PartitionOffset> offsets;
 };
 
+// TxnOffsetCommit: a transactional producer commits its consumer's
+// positions inside its transaction (KIP-98; member fields since v3, KIP-447).
+struct TxnCommitOffsetsParams {
+  std::string group_id;
+  std::string transactional_id;
+  std::int64_t producer_id = -1;
+  std::int16_t producer_epoch = -1;
+  std::int32_t generation_id = kNoGeneration;
+  std::string member_id;  // empty: none
+  std::optional<std::string> group_instance_id;
+  std::vector<PartitionOffset> offsets;  // commit_timestamp is not used
+};
+
 struct PartitionError {
   std::string topic;
   std::int32_t partition = 0;

@@ -3,6 +3,8 @@
 // appended as leader (the page cache; flushing follows the topic's policy).
 #pragma once
 
+#include <optional>
+
 #include "coordinator/group/group_store.h"
 #include "storage/clock.h"
 #include "storage/partition/replica_manager.h"
@@ -14,9 +16,15 @@ class OffsetsTopicStore final : public GroupStore {
   OffsetsTopicStore(storage::ReplicaManager& replicas, const storage::Clock& clock)
       : replicas_(replicas), clock_(clock) {}
 
-  protocol::Status append(std::int32_t partition, const std::vector<GroupRecord>& records) override;
+  protocol::Result<std::int64_t> append(std::int32_t partition, const std::vector<GroupRecord>& records) override;
+  protocol::Result<std::int64_t> append_transactional(std::int32_t partition, std::int64_t producer_id,
+                                                      std::int16_t producer_epoch,
+                                                      const std::vector<GroupRecord>& records) override;
 
  private:
+  protocol::Result<std::int64_t> write(std::int32_t partition, const std::vector<GroupRecord>& records,
+                                       std::optional<BatchProducer> producer);
+
   storage::ReplicaManager& replicas_;
   const storage::Clock& clock_;
 };

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,22 +14,77 @@
 #include "coordinator/group/group_manager.h"
 #include "protocol/generated/consumer_protocol_subscription.h"
 #include "protocol/message_support.h"
+#include "protocol/records/control_record.h"
+#include "protocol/records/record_batch.h"
 #include "storage/clock.h"
 
 namespace sluice::coordinator::testing {
 
 using protocol::ErrorCode;
 
-// Keeps every appended batch; can be told to fail.
+// A __consumer_offsets in memory: every append is a real batch (as
+// OffsetsTopicStore builds it) at the partition's next offset, so a restart
+// replays the batches, transaction markers included, through GroupReplay as
+// a new leader reads its log. Can be told to fail.
 class MemoryStore final : public GroupStore {
  public:
-  protocol::Status append(std::int32_t partition, const std::vector<GroupRecord>& records) override {
-    if (fail_with) return {*fail_with, "injected failure"};
-    for (const auto& r : records) written.push_back({partition, r});
-    return {};
+  protocol::Result<std::int64_t> append(std::int32_t partition, const std::vector<GroupRecord>& records) override {
+    return write(partition, records, std::nullopt);
   }
+  protocol::Result<std::int64_t> append_transactional(std::int32_t partition, std::int64_t producer_id,
+                                                      std::int16_t producer_epoch,
+                                                      const std::vector<GroupRecord>& records) override {
+    return write(partition, records, BatchProducer{producer_id, producer_epoch});
+  }
+
+  // The COMMIT or ABORT marker the transaction coordinator appends.
+  void write_marker(std::int32_t partition, std::int64_t producer_id, bool commit) {
+    protocol::MarkerBatchOptions o;
+    o.base_offset = next_offset[partition];
+    o.producer_id = producer_id;
+    o.producer_epoch = 0;
+    o.timestamp = 0;
+    auto batch =
+        protocol::build_marker_batch({commit ? protocol::ControlType::kCommit : protocol::ControlType::kAbort, 0}, o);
+    ASSERT_TRUE(batch.ok());
+    log[partition].push_back(std::move(batch).value());
+    ++next_offset[partition];
+  }
+
+  // What a new leader of `partition` loads.
+  LoadedGroups replay(std::int32_t partition) const {
+    GroupReplay replay;
+    if (auto it = log.find(partition); it != log.end()) {
+      for (const auto& bytes : it->second) {
+        auto batch = protocol::RecordBatchView::parse(bytes);
+        EXPECT_TRUE(batch.ok());
+        if (batch.ok()) {
+          EXPECT_TRUE(replay.apply(*batch).ok());
+        }
+      }
+    }
+    return std::move(replay.loaded());
+  }
+
+  // The records of the data batches, in order.
   std::vector<std::pair<std::int32_t, GroupRecord>> written;
   std::optional<ErrorCode> fail_with;
+  std::map<std::int32_t, std::vector<std::vector<std::uint8_t>>> log;
+  std::map<std::int32_t, std::int64_t> next_offset;
+
+ private:
+  protocol::Result<std::int64_t> write(std::int32_t partition, const std::vector<GroupRecord>& records,
+                                       std::optional<BatchProducer> producer) {
+    if (fail_with) return protocol::Status{*fail_with, "injected failure"};
+    auto batch = build_group_batch(records, 0, producer);
+    if (!batch.ok()) return batch.status();
+    const std::int64_t base = next_offset[partition];
+    protocol::set_base_offset(*batch, base);
+    log[partition].push_back(std::move(batch).value());
+    next_offset[partition] += static_cast<std::int64_t>(records.size());
+    for (const auto& r : records) written.push_back({partition, r});
+    return base;
+  }
 };
 
 // A request's answer once it comes.
@@ -145,17 +201,8 @@ class GroupManagerTest : public ::testing::Test {
 
   // Replays what the store holds into a fresh manager (a broker restart).
   void restart() {
-    LoadedGroups loaded;
-    for (const auto& [partition, r] : store_.written) {
-      std::optional<std::span<const std::uint8_t>> value;
-      if (r.value) value = *r.value;
-      replay_group_record(loaded, r.key, value);
-    }
     manager_ = std::make_unique<GroupManager>(config_, store_, clock_);
-    const std::int32_t partition = manager_->partition_for(kGroup);
-    for (std::int32_t p = 0; p < config_.offsets_topic_partitions; ++p) {
-      manager_->finish_loading(p, p == partition ? std::move(loaded) : LoadedGroups{});
-    }
+    for (std::int32_t p = 0; p < config_.offsets_topic_partitions; ++p) manager_->finish_loading(p, store_.replay(p));
   }
 
   GroupConfig config_;

@@ -64,6 +64,23 @@ TEST_F(GroupManagerTest, MemberCommitsAreCheckedAgainstTheGeneration) {
   EXPECT_EQ(manager_->commit_offsets(commit(2, a, {at("t", 0, 7)}))[0].error, ErrorCode::REBALANCE_IN_PROGRESS);
 }
 
+TEST_F(GroupManagerTest, GenerationMinusOneCommitsToAnEmptyGroupWhateverTheMemberId) {
+  // KAFKA-14201: an assign() consumer with group.instance.id set (or an old
+  // member id) commits with generation -1; an Empty group takes it.
+  std::string a;
+  join_new(a);
+  ASSERT_TRUE(sync(a, 1, {{a, {}}}).done());
+  CommitOffsetsParams p = commit(-1, a, {at("t", 0, 4)});
+  p.group_instance_id = "instance";
+  EXPECT_EQ(manager_->commit_offsets(p)[0].error, ErrorCode::UNKNOWN_MEMBER_ID) << "not while it has members";
+  manager_->leave_group({kGroup, {{a, std::nullopt, std::nullopt}}});
+  ASSERT_EQ(state(), GroupState::kEmpty);
+  EXPECT_EQ(manager_->commit_offsets(p)[0].error, ErrorCode::NONE);
+  EXPECT_EQ(manager_->commit_offsets(commit(1, a, {at("t", 0, 5)}))[0].error, ErrorCode::UNKNOWN_MEMBER_ID)
+      << "a generation is still checked";
+  EXPECT_EQ(manager_->fetch_offsets(fetch_all()).offsets.at(0).offset, 4);
+}
+
 TEST_F(GroupManagerTest, OversizedMetadataAndFailedWrites) {
   PartitionOffset big = at("t", 0, 1);
   big.metadata = std::string(static_cast<std::size_t>(config_.offset_metadata_max_bytes) + 1, 'x');
