@@ -37,7 +37,12 @@ constexpr auto kApis = std::to_array<ApiEntry>({
     entry<CreateTopicsRequest, CreateTopicsResponse, &handle_create_topics>(),
     entry<DeleteTopicsRequest, DeleteTopicsResponse, &handle_delete_topics>(),
     entry<DeleteRecordsRequest, DeleteRecordsResponse, &handle_delete_records>(),
+    entry<InitProducerIdRequest, InitProducerIdResponse, &handle_init_producer_id>(),
     entry<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse, &handle_offset_for_leader_epoch>(),
+    entry<AddPartitionsToTxnRequest, AddPartitionsToTxnResponse, &handle_add_partitions_to_txn>(),
+    entry<AddOffsetsToTxnRequest, AddOffsetsToTxnResponse, &handle_add_offsets_to_txn>(),
+    entry<EndTxnRequest, EndTxnResponse, &handle_end_txn>(),
+    entry<TxnOffsetCommitRequest, TxnOffsetCommitResponse, &handle_txn_offset_commit>(),
     entry<DescribeConfigsRequest, DescribeConfigsResponse, &handle_describe_configs>(),
     entry<AlterConfigsRequest, AlterConfigsResponse, &handle_alter_configs>(),
     entry<DescribeLogDirsRequest, DescribeLogDirsResponse, &handle_describe_log_dirs>(),
@@ -46,6 +51,9 @@ constexpr auto kApis = std::to_array<ApiEntry>({
     entry<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse, &handle_incremental_alter_configs>(),
     entry<OffsetDeleteRequest, OffsetDeleteResponse, &handle_offset_delete>(),
     entry<DescribeClusterRequest, DescribeClusterResponse, &handle_describe_cluster>(),
+    entry<DescribeProducersRequest, DescribeProducersResponse, &handle_describe_producers>(),
+    entry<DescribeTransactionsRequest, DescribeTransactionsResponse, &handle_describe_transactions>(),
+    entry<ListTransactionsRequest, ListTransactionsResponse, &handle_list_transactions>(),
 });
 static_assert(std::is_sorted(kApis.begin(), kApis.end(),
                              [](const ApiEntry& a, const ApiEntry& b) { return a.key < b.key; }));

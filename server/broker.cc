@@ -7,6 +7,10 @@
 #include "coordinator/controller/metadata_image.h"
 #include "coordinator/controller/topic_validation.h"
 #include "coordinator/group/group_coordinator.h"
+#include "coordinator/txn/controller_producer_ids.h"
+#include "coordinator/txn/marker_appender.h"
+#include "coordinator/txn/transaction_coordinator.h"
+#include "coordinator/txn/txn_state_store.h"
 #include "server/broker_services.h"
 #include "server/dispatcher.h"
 #include "server/fetch/fetch_session_cache.h"
@@ -102,6 +106,16 @@ coordinator::GroupConfig group_config(const BrokerConfig& c) {
   return out;
 }
 
+coordinator::TxnConfig txn_config(const BrokerConfig& c) {
+  coordinator::TxnConfig out;
+  out.max_timeout_ms = static_cast<std::int32_t>(c.int64("transaction.max.timeout.ms"));
+  out.transactional_id_expiration_ms = c.int64("transactional.id.expiration.ms");
+  out.abort_timed_out_interval_ms = c.int64("transaction.abort.timed.out.transaction.cleanup.interval.ms");
+  out.remove_expired_interval_ms = c.int64("transaction.remove.expired.transaction.cleanup.interval.ms");
+  out.state_log_partitions = static_cast<std::int32_t>(c.int64("transaction.state.log.num.partitions"));
+  return out;
+}
+
 }  // namespace
 
 Broker::Broker(BrokerConfig config) : config_(std::move(config)) {}
@@ -134,12 +148,28 @@ Status Broker::start_storage_and_metadata() {
   replicas_ = std::make_unique<storage::ReplicaManager>(*logs_);
   publisher_ = std::make_unique<MetadataPublisher>(config_.node_id(), config_, *replicas_);
   groups_ = std::make_unique<coordinator::GroupCoordinator>(group_config(config_), *replicas_, *clock_);
+  producer_ids_ = std::make_unique<coordinator::ControllerProducerIds>(*controller_, config_.node_id());
+  markers_ = std::make_unique<coordinator::MarkerAppender>(
+      *replicas_, *groups_, *clock_, [this](const storage::TopicPartition& tp) {
+        const coordinator::TopicImage* topic = controller_->image()->topic(tp.topic);
+        return topic != nullptr && topic->partitions.contains(tp.partition);
+      });
+  txns_ = std::make_unique<coordinator::TransactionCoordinator>(txn_config(config_), *replicas_, *clock_,
+                                                                *producer_ids_, *markers_);
+  // The coordinators load the internal partitions this broker leads.
   publisher_->add_leadership_listener([this](const storage::TopicPartition& tp, std::int32_t epoch) {
-    if (tp.topic != coordinator::kConsumerOffsetsTopic) return;
-    if (epoch < 0) {
-      groups_->on_resignation(tp.partition);
-    } else {
-      groups_->on_election(tp.partition, epoch);
+    if (tp.topic == coordinator::kConsumerOffsetsTopic) {
+      if (epoch < 0) {
+        groups_->on_resignation(tp.partition);
+      } else {
+        groups_->on_election(tp.partition, epoch);
+      }
+    } else if (tp.topic == coordinator::kTransactionStateTopic) {
+      if (epoch < 0) {
+        txns_->on_resignation(tp.partition);
+      } else {
+        txns_->on_election(tp.partition, epoch);
+      }
     }
   });
   const auto image = controller_->image();
@@ -182,8 +212,8 @@ Status Broker::start() {
   fetch_waiters_ = std::make_unique<FetchWaiters>();
   replicas_->add_listener([waiters = fetch_waiters_.get()](const storage::TopicPartition& tp) { waiters->notify(tp); });
   services_ =
-      std::make_unique<BrokerServices>(*clock_, config_, *logs_, *replicas_, *controller_, *groups_, *fetch_sessions_,
-                                       *fetch_waiters_, config_.node_id(), logs_->cluster_id());
+      std::make_unique<BrokerServices>(*clock_, config_, *logs_, *replicas_, *controller_, *groups_, *txns_,
+                                       *fetch_sessions_, *fetch_waiters_, config_.node_id(), logs_->cluster_id());
   dispatcher_ = std::make_unique<Dispatcher>(*services_);
   network_ = std::make_unique<network::NetworkRuntime>(network_config(config_), *dispatcher_);
   if (Status s = network_->start(); !s.ok()) return s;
@@ -204,8 +234,10 @@ Status Broker::start() {
 }
 
 Status Broker::stop() {
-  // Waiting JoinGroups and SyncGroups are answered (NOT_COORDINATOR) first,
-  // so the network can finish every request in flight.
+  // Waiting requests are answered (NOT_COORDINATOR) first, so the network
+  // can finish every request in flight. Transactions go before groups: their
+  // markers complete offsets in the group coordinator.
+  if (txns_) txns_->shutdown();
   if (groups_) groups_->shutdown();
   if (network_) network_->stop(std::chrono::seconds(10));
   network_.reset();

@@ -12,6 +12,9 @@
 namespace sluice::coordinator {
 class Controller;
 class GroupCoordinator;
+class MarkerAppender;
+class ProducerIdSource;
+class TransactionCoordinator;
 }  // namespace sluice::coordinator
 namespace sluice::storage {
 class LogManager;
@@ -57,6 +60,9 @@ class Broker {
   std::unique_ptr<storage::ReplicaManager> replicas_;
   std::unique_ptr<coordinator::Controller> controller_;
   std::unique_ptr<coordinator::GroupCoordinator> groups_;
+  std::unique_ptr<coordinator::ProducerIdSource> producer_ids_;
+  std::unique_ptr<coordinator::MarkerAppender> markers_;
+  std::unique_ptr<coordinator::TransactionCoordinator> txns_;
   std::unique_ptr<MetadataPublisher> publisher_;
   std::unique_ptr<FetchSessionCache> fetch_sessions_;
   std::unique_ptr<FetchWaiters> fetch_waiters_;

@@ -22,6 +22,7 @@ namespace sluice::coordinator {
 class Controller;
 class GroupCoordinator;
 class MetadataImage;
+class TransactionCoordinator;
 }  // namespace sluice::coordinator
 
 namespace sluice::server {
@@ -45,14 +46,16 @@ struct AdvertisedEndpoint {
 struct BrokerServices {
   BrokerServices(const storage::Clock& clock, BrokerConfig& config, storage::LogManager& logs,
                  storage::ReplicaManager& replicas, coordinator::Controller& controller,
-                 coordinator::GroupCoordinator& groups, FetchSessionCache& fetch_sessions, FetchWaiters& fetch_waiters,
-                 std::int32_t node_id, std::string cluster_id)
+                 coordinator::GroupCoordinator& groups, coordinator::TransactionCoordinator& txns,
+                 FetchSessionCache& fetch_sessions, FetchWaiters& fetch_waiters, std::int32_t node_id,
+                 std::string cluster_id)
       : clock(clock),
         config(config),
         logs(logs),
         replicas(replicas),
         controller(controller),
         groups(groups),
+        txns(txns),
         fetch_sessions(fetch_sessions),
         fetch_waiters(fetch_waiters),
         node_id(node_id),
@@ -64,6 +67,7 @@ struct BrokerServices {
   storage::ReplicaManager& replicas;
   coordinator::Controller& controller;
   coordinator::GroupCoordinator& groups;
+  coordinator::TransactionCoordinator& txns;
   FetchSessionCache& fetch_sessions;
   FetchWaiters& fetch_waiters;
   std::int32_t node_id;

@@ -9,9 +9,11 @@
 
 namespace sluice::server {
 
-// Creates __consumer_offsets when the metadata image lacks it, then tells
-// the group coordinator its partition count. A concurrent creation counts as
-// success; any other failure of the creation is returned.
+// Create __consumer_offsets (for groups) or __transaction_state (for
+// transactional ids) when the metadata image lacks it, then tell the
+// coordinator its partition count. A concurrent creation counts as success;
+// any other failure of the creation is returned.
 asio::awaitable<protocol::Status> ensure_offsets_topic(RequestContext& ctx);
+asio::awaitable<protocol::Status> ensure_transaction_state_topic(RequestContext& ctx);
 
 }  // namespace sluice::server

@@ -178,9 +178,17 @@ void build_fetch_response(RequestContext& ctx, std::int16_t version, const Fetch
       out.diverging_epoch.epoch = r.diverging->epoch;
       out.diverging_epoch.end_offset = r.diverging->end_offset;
     }
-    // read_uncommitted consumers get null aborted transactions, as Kafka.
+    // read_committed consumers get the aborted transactions in the range
+    // they read, to skip their records; read_uncommitted ones get null, as Kafka.
     if (version >= 4 && plan.read_committed) {
-      out.aborted_transactions = std::vector<protocol::FetchResponse::AbortedTransaction>{};
+      auto& aborted = out.aborted_transactions.emplace();
+      if (r.data.aborted_transactions) {
+        for (const storage::AbortedTxn& a : *r.data.aborted_transactions) {
+          auto& t = aborted.emplace_back();
+          t.producer_id = a.producer_id;
+          t.first_offset = a.first_offset;
+        }
+      }
     } else {
       out.aborted_transactions = std::nullopt;
     }

@@ -60,6 +60,22 @@ struct DeleteGroupsRequest;
 struct DeleteGroupsResponse;
 struct OffsetDeleteRequest;
 struct OffsetDeleteResponse;
+struct InitProducerIdRequest;
+struct InitProducerIdResponse;
+struct AddPartitionsToTxnRequest;
+struct AddPartitionsToTxnResponse;
+struct AddOffsetsToTxnRequest;
+struct AddOffsetsToTxnResponse;
+struct EndTxnRequest;
+struct EndTxnResponse;
+struct TxnOffsetCommitRequest;
+struct TxnOffsetCommitResponse;
+struct DescribeProducersRequest;
+struct DescribeProducersResponse;
+struct DescribeTransactionsRequest;
+struct DescribeTransactionsResponse;
+struct ListTransactionsRequest;
+struct ListTransactionsResponse;
 }  // namespace sluice::protocol
 
 namespace sluice::server {
@@ -101,5 +117,23 @@ asio::awaitable<protocol::DescribeGroupsResponse> handle_describe_groups(Request
 asio::awaitable<protocol::ListGroupsResponse> handle_list_groups(RequestContext&, protocol::ListGroupsRequest&);
 asio::awaitable<protocol::DeleteGroupsResponse> handle_delete_groups(RequestContext&, protocol::DeleteGroupsRequest&);
 asio::awaitable<protocol::OffsetDeleteResponse> handle_offset_delete(RequestContext&, protocol::OffsetDeleteRequest&);
+
+// Idempotent producers and transactions, served by the transaction
+// coordinator (and, for TxnOffsetCommit, the group coordinator).
+asio::awaitable<protocol::InitProducerIdResponse> handle_init_producer_id(RequestContext&,
+                                                                          protocol::InitProducerIdRequest&);
+asio::awaitable<protocol::AddPartitionsToTxnResponse> handle_add_partitions_to_txn(
+    RequestContext&, protocol::AddPartitionsToTxnRequest&);
+asio::awaitable<protocol::AddOffsetsToTxnResponse> handle_add_offsets_to_txn(RequestContext&,
+                                                                             protocol::AddOffsetsToTxnRequest&);
+asio::awaitable<protocol::EndTxnResponse> handle_end_txn(RequestContext&, protocol::EndTxnRequest&);
+asio::awaitable<protocol::TxnOffsetCommitResponse> handle_txn_offset_commit(RequestContext&,
+                                                                            protocol::TxnOffsetCommitRequest&);
+asio::awaitable<protocol::DescribeProducersResponse> handle_describe_producers(RequestContext&,
+                                                                               protocol::DescribeProducersRequest&);
+asio::awaitable<protocol::DescribeTransactionsResponse> handle_describe_transactions(
+    RequestContext&, protocol::DescribeTransactionsRequest&);
+asio::awaitable<protocol::ListTransactionsResponse> handle_list_transactions(RequestContext&,
+                                                                             protocol::ListTransactionsRequest&);
 
 }  // namespace sluice::server

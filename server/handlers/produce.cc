@@ -1,13 +1,17 @@
 // Produce (key 0): appends each partition's records as leader. acks=0 gets
 // no response; acks=1 and acks=-1 are answered once the append is in the
 // page cache (with a single replica the ISR is this broker), or, with
-// flush.messages reached, once it is on disk.
+// flush.messages reached, once it is on disk. Transactional writes are
+// verified with the transaction coordinator first (KIP-890); the log itself
+// refuses sequence gaps and stale epochs and acknowledges a duplicate batch
+// with its original offsets.
 #include "protocol/generated/produce_request.h"
 #include "protocol/generated/produce_response.h"
 #include "protocol/records/record_batch.h"
 #include "server/async_bridge.h"
 #include "server/broker_services.h"
 #include "server/handlers/handlers.h"
+#include "server/txn_verification.h"
 
 namespace sluice::server {
 namespace {
@@ -39,11 +43,42 @@ protocol::Status check_request_records(std::int16_t version, const protocol::Rec
   return {};
 }
 
+// Everything Kafka checks before a partition's records reach its log; the
+// log when they may.
+protocol::Result<std::shared_ptr<storage::Log>> check_partition(RequestContext& ctx, const ProduceRequest& req,
+                                                                const storage::TopicPartition& tp,
+                                                                const protocol::RecordsView& records) {
+  if (req.acks != 0 && req.acks != 1 && req.acks != -1) return protocol::Status{ErrorCode::INVALID_REQUIRED_ACKS, {}};
+  if (ctx.services.is_internal_topic(tp.topic)) {
+    return protocol::Status{ErrorCode::INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + tp.topic};
+  }
+  auto partition = ctx.services.replicas.partition_or_error(tp);
+  if (!partition) return partition.status();
+  if (protocol::Status s = check_request_records(ctx.api_version(), records); !s.ok()) return s;
+  const auto& log = (*partition)->log();
+  if (req.acks == -1 && log->config()->min_insync_replicas > 1) {
+    // One broker is the whole ISR (until replication arrives).
+    return protocol::Status{ErrorCode::NOT_ENOUGH_REPLICAS,
+                            "The size of the current ISR 1 is insufficient to satisfy the min.isr requirement of " +
+                                std::to_string(log->config()->min_insync_replicas)};
+  }
+  return log;
+}
+
+// The producer of a transactional batch, which KIP-890 verifies.
+std::optional<TxnWrite> txn_write_of(const storage::TopicPartition& tp, const protocol::RecordsView& records) {
+  protocol::EntryIterator it(records.bytes());
+  auto first = it.next();
+  if (!first) return std::nullopt;
+  auto batch = protocol::parse_batch_header(*first);
+  if (!batch || !batch->is_transactional() || !batch->has_producer_id()) return std::nullopt;
+  return TxnWrite{tp, batch->producer_id, batch->producer_epoch};
+}
+
 }  // namespace
 
 asio::awaitable<ProduceResponse> handle_produce(RequestContext& ctx, ProduceRequest& req) {
   ProduceResponse resp;
-  const bool valid_acks = req.acks == 0 || req.acks == 1 || req.acks == -1;
   bool any_error = false;
   // Logs to flush before answering (flush.messages): the offset to reach and
   // the response entry (topic, partition index) that reports a failure.
@@ -55,66 +90,74 @@ asio::awaitable<ProduceResponse> handle_produce(RequestContext& ctx, ProduceRequ
   };
   std::vector<PendingFlush> to_flush;
 
+  // A partition that passed the checks, waiting for its append.
+  struct Ready {
+    storage::TopicPartition tp;
+    std::shared_ptr<storage::Log> log;
+    std::span<std::uint8_t> records;
+    std::size_t topic;
+    std::size_t partition;
+  };
+  std::vector<Ready> ready;
+  std::vector<TxnWrite> txn_writes;
+  auto fail = [&](std::size_t topic, std::size_t partition, const protocol::Status& s) {
+    auto& p = resp.responses[topic].partition_responses[partition];
+    p.error_code = code(s.code);
+    p.base_offset = -1;
+    if (!s.detail.empty()) p.error_message = s.detail;
+    any_error = true;
+  };
+
   for (auto& topic : req.topic_data) {
     auto& topic_resp = resp.responses.emplace_back();
     topic_resp.name = topic.name;
+    const std::size_t ti = resp.responses.size() - 1;
     for (auto& part : topic.partition_data) {
-      auto& p = topic_resp.partition_responses.emplace_back();
-      p.index = part.index;
-      auto fail = [&](const protocol::Status& s) {
-        p.error_code = code(s.code);
-        p.base_offset = -1;
-        if (!s.detail.empty()) p.error_message = s.detail;
-        any_error = true;
-      };
+      topic_resp.partition_responses.emplace_back().index = part.index;
+      const std::size_t pi = topic_resp.partition_responses.size() - 1;
       const storage::TopicPartition tp{topic.name, part.index};
-      if (!valid_acks) {
-        fail({ErrorCode::INVALID_REQUIRED_ACKS, {}});
+      auto log = check_partition(ctx, req, tp, part.records);
+      if (!log) {
+        fail(ti, pi, log.status());
         continue;
       }
-      if (ctx.services.is_internal_topic(topic.name)) {
-        fail({ErrorCode::INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + topic.name});
-        continue;
-      }
-      auto partition = ctx.services.replicas.partition_or_error(tp);
-      if (!partition) {
-        fail(partition.status());
-        continue;
-      }
-      if (protocol::Status s = check_request_records(ctx.api_version(), part.records); !s.ok()) {
-        fail(s);
-        continue;
-      }
-      const auto& log = (*partition)->log();
-      if (req.acks == -1 && log->config()->min_insync_replicas > 1) {
-        // One broker is the whole ISR (until replication arrives).
-        fail({ErrorCode::NOT_ENOUGH_REPLICAS,
-              "The size of the current ISR 1 is insufficient to satisfy the min.isr "
-              "requirement of " +
-                  std::to_string(log->config()->min_insync_replicas)});
-        continue;
+      if (req.transactional_id) {
+        if (auto w = txn_write_of(tp, part.records)) txn_writes.push_back(*w);
       }
       // The request buffer is ours for the whole request: offsets, epochs and
       // timestamps are assigned in place, as Kafka does with its buffer.
-      std::span<std::uint8_t> records(const_cast<std::uint8_t*>(part.records.bytes().data()), part.records.size());
-      std::vector<storage::RecordError> record_errors;
-      auto info = ctx.services.replicas.append(tp, records, storage::AppendOrigin::kClient, record_errors);
-      if (!info) {
-        fail(info.status());
-        for (const auto& e : record_errors) {
-          auto& re = p.record_errors.emplace_back();
-          re.batch_index = e.batch_index;
-          re.batch_index_error_message = e.message;
-        }
-        continue;
+      ready.push_back(
+          {tp, *log,
+           std::span<std::uint8_t>(const_cast<std::uint8_t*>(part.records.bytes().data()), part.records.size()), ti,
+           pi});
+    }
+  }
+
+  std::map<storage::TopicPartition, protocol::Status> refused;
+  if (!txn_writes.empty()) refused = co_await verify_txn_writes(ctx, *req.transactional_id, txn_writes);
+
+  for (const Ready& r : ready) {
+    if (auto it = refused.find(r.tp); it != refused.end()) {
+      fail(r.topic, r.partition, it->second);
+      continue;
+    }
+    auto& p = resp.responses[r.topic].partition_responses[r.partition];
+    std::vector<storage::RecordError> record_errors;
+    auto info = ctx.services.replicas.append(r.tp, r.records, storage::AppendOrigin::kClient, record_errors);
+    if (!info) {
+      fail(r.topic, r.partition, info.status());
+      for (const auto& e : record_errors) {
+        auto& re = p.record_errors.emplace_back();
+        re.batch_index = e.batch_index;
+        re.batch_index_error_message = e.message;
       }
-      p.base_offset = info->first_offset;
-      p.log_append_time_ms = info->log_append_time;
-      p.log_start_offset = info->log_start_offset;
-      if (log->unflushed_messages() >= log->config()->flush_messages) {
-        to_flush.push_back(
-            {log, log->log_end_offset(), resp.responses.size() - 1, topic_resp.partition_responses.size() - 1});
-      }
+      continue;
+    }
+    p.base_offset = info->first_offset;
+    p.log_append_time_ms = info->log_append_time;
+    p.log_start_offset = info->log_start_offset;
+    if (!info->duplicate && r.log->unflushed_messages() >= r.log->config()->flush_messages) {
+      to_flush.push_back({r.log, r.log->log_end_offset(), r.topic, r.partition});
     }
   }
 

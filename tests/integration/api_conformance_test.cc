@@ -20,6 +20,7 @@ using namespace protocol;  // NOLINT: message types
 
 constexpr const char* kGroup = "conformance-group";
 constexpr const char* kUnknownMember = "unknown-member";
+constexpr const char* kTxn = "conformance-txn";
 
 // A request every broker should answer as expected_error() says.
 template <class Req>
@@ -79,6 +80,25 @@ Req ordinary_request([[maybe_unused]] std::int16_t version) {
   }
   if constexpr (std::is_same_v<Req, DescribeGroupsRequest>) req.groups = {kGroup};
   if constexpr (std::is_same_v<Req, DeleteGroupsRequest>) req.groups_names = {kGroup};
+  if constexpr (std::is_same_v<Req, InitProducerIdRequest>) {
+    req.transactional_id = std::nullopt;  // an idempotent producer
+    req.transaction_timeout_ms = 60000;
+    req.producer_id = -1;
+    req.producer_epoch = -1;
+  }
+  if constexpr (std::is_same_v<Req, AddOffsetsToTxnRequest>) {
+    req.transactional_id = kTxn;
+    req.group_id = kGroup;
+  }
+  if constexpr (std::is_same_v<Req, EndTxnRequest>) req.transactional_id = kTxn;
+  if constexpr (std::is_same_v<Req, AddPartitionsToTxnRequest>) {
+    if (version < 4) req.v3_and_below_transactional_id = kTxn;
+  }
+  if constexpr (std::is_same_v<Req, TxnOffsetCommitRequest>) {
+    req.transactional_id = kTxn;
+    req.group_id = kGroup;
+  }
+  if constexpr (std::is_same_v<Req, DescribeTransactionsRequest>) req.transactional_ids = {kTxn};
   return req;
 }
 
@@ -95,6 +115,10 @@ ErrorCode expected_error([[maybe_unused]] std::int16_t version) {
     return version < 3 ? ErrorCode::UNKNOWN_MEMBER_ID : ErrorCode::NONE;
   }
   if constexpr (std::is_same_v<Req, OffsetDeleteRequest>) return ErrorCode::GROUP_ID_NOT_FOUND;
+  // The transactional id was never initialised.
+  if constexpr (std::is_same_v<Req, AddOffsetsToTxnRequest> || std::is_same_v<Req, EndTxnRequest>) {
+    return ErrorCode::INVALID_PRODUCER_ID_MAPPING;
+  }
   return ErrorCode::NONE;
 }
 
@@ -164,6 +188,22 @@ bool wait_for_group_coordinator(Client& client, std::uint16_t port) {
   return false;
 }
 
+// The same for transactional ids and __transaction_state.
+bool wait_for_txn_coordinator(Client& client) {
+  FindCoordinatorRequest find;
+  find.key = kTxn;
+  find.key_type = 1;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto found = client.roundtrip<FindCoordinatorRequest, FindCoordinatorResponse>(find, 3);
+    auto listed = client.roundtrip<ListTransactionsRequest, ListTransactionsResponse>(ListTransactionsRequest{}, 0);
+    if (!found || !listed) return false;
+    if (found->error_code == 0 && listed->error_code == 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
 template <class Req, class Resp>
 bool try_api(Client& client, std::int16_t key, std::int16_t min, std::int16_t max) {
   if (key != Req::kApiKey) return false;
@@ -189,6 +229,7 @@ TEST(ApiConformance, EveryAdvertisedApiAtEveryVersionAnswers) {
   ASSERT_EQ(versions->error_code, 0);
   ASSERT_GE(versions->api_keys.size(), 10u);
   ASSERT_TRUE(wait_for_group_coordinator(client, broker.port()));
+  ASSERT_TRUE(wait_for_txn_coordinator(client));
 
   for (const auto& api : versions->api_keys) {
     SCOPED_TRACE("api key " + std::to_string(api.api_key));
@@ -229,7 +270,22 @@ TEST(ApiConformance, EveryAdvertisedApiAtEveryVersionAnswers) {
         try_api<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>(client, api.api_key, api.min_version,
                                                                                  api.max_version) ||
         try_api<OffsetDeleteRequest, OffsetDeleteResponse>(client, api.api_key, api.min_version, api.max_version) ||
-        try_api<DescribeClusterRequest, DescribeClusterResponse>(client, api.api_key, api.min_version, api.max_version);
+        try_api<DescribeClusterRequest, DescribeClusterResponse>(client, api.api_key, api.min_version,
+                                                                 api.max_version) ||
+        try_api<InitProducerIdRequest, InitProducerIdResponse>(client, api.api_key, api.min_version, api.max_version) ||
+        try_api<AddPartitionsToTxnRequest, AddPartitionsToTxnResponse>(client, api.api_key, api.min_version,
+                                                                       api.max_version) ||
+        try_api<AddOffsetsToTxnRequest, AddOffsetsToTxnResponse>(client, api.api_key, api.min_version,
+                                                                 api.max_version) ||
+        try_api<EndTxnRequest, EndTxnResponse>(client, api.api_key, api.min_version, api.max_version) ||
+        try_api<TxnOffsetCommitRequest, TxnOffsetCommitResponse>(client, api.api_key, api.min_version,
+                                                                 api.max_version) ||
+        try_api<DescribeProducersRequest, DescribeProducersResponse>(client, api.api_key, api.min_version,
+                                                                     api.max_version) ||
+        try_api<DescribeTransactionsRequest, DescribeTransactionsResponse>(client, api.api_key, api.min_version,
+                                                                           api.max_version) ||
+        try_api<ListTransactionsRequest, ListTransactionsResponse>(client, api.api_key, api.min_version,
+                                                                   api.max_version);
     // A new API in ApiVersions must be added here too, so it is exercised.
     EXPECT_TRUE(known) << "advertised API " << api.api_key << " is not covered by this test";
   }

@@ -10,6 +10,7 @@
 #include "protocol/generated/all_messages.h"
 #include "protocol/records/legacy_message_set.h"
 #include "protocol/records/record_batch_builder.h"
+#include "tests/integration/kafka_call.h"
 #include "tests/integration/sluice_process.h"
 
 namespace sluice::testing {
@@ -19,13 +20,6 @@ using namespace protocol;  // NOLINT: message types
 
 constexpr int kRecordsPerBatch = 3;
 const std::string kTopic = "versions";
-
-// A response and the frame its records view points into.
-template <class Resp>
-struct Answer {
-  std::vector<std::uint8_t> frame;
-  Resp body;
-};
 
 class DataPathVersionsTest : public ::testing::Test {
  protected:
@@ -39,20 +33,7 @@ class DataPathVersionsTest : public ::testing::Test {
 
   template <class Req, class Resp>
   Answer<Resp> call(const Req& req, std::int16_t version) {
-    const std::int32_t id = correlation_++;
-    EXPECT_TRUE(conn_->send(req, version, id)) << Req::kName << " v" << version;
-    auto frame = conn_->receive();
-    EXPECT_TRUE(frame.has_value()) << Req::kName << " v" << version << ": connection closed";
-    if (!frame) return {};
-    Reader r(*frame);
-    ResponseHeader header;
-    header.read_from(r, static_cast<std::int16_t>(response_header_version(Req::kApiKey, version)));
-    EXPECT_EQ(header.correlation_id, id);
-    Answer<Resp> out{std::move(*frame), {}};
-    auto body = decode<Resp>(std::span<const std::uint8_t>(out.frame).subspan(r.position()), version);
-    EXPECT_TRUE(body.ok()) << Req::kName << " v" << version << ": " << body.status().detail;
-    if (body.ok()) out.body = std::move(*body);
-    return out;
+    return testing::call<Req, Resp>(*conn_, req, version, correlation_++);
   }
 
   std::map<std::int16_t, std::pair<std::int16_t, std::int16_t>> advertised_versions() {

@@ -1,6 +1,7 @@
 """Shared pieces of the consumer-group integration tests.
 
-- GROUP_OVERRIDES: broker settings that make rebalances fast enough to test.
+- GROUP_OVERRIDES: broker settings that make rebalances fast enough to test;
+  TXN_OVERRIDES adds the transaction coordinator's.
 - GroupTestCase: a unittest base that prints the broker's (and any member
   process's) last output when a test fails, so CI logs show what went wrong.
 - MemberProcess: a confluent-kafka group member in a child process, so a test
@@ -31,6 +32,14 @@ GROUP_OVERRIDES = {
     "group.min.session.timeout.ms": "1000",
     "offsets.topic.replication.factor": "1",
 }
+
+# The same for the transaction log, and a quick abort of timed-out
+# transactions so a timeout test does not wait Kafka's 10 s per check.
+TXN_OVERRIDES = dict(GROUP_OVERRIDES, **{
+    "transaction.state.log.replication.factor": "1",
+    "transaction.state.log.min.isr": "1",
+    "transaction.abort.timed.out.transaction.cleanup.interval.ms": "500",
+})
 
 
 def unique(prefix):
@@ -258,13 +267,15 @@ if __name__ == "__main__":
 
 
 class SharedBrokerTestCase(GroupTestCase):
-    """One broker with GROUP_OVERRIDES for every test of the class; it must
-    stop cleanly (exit 0) at the end."""
+    """One broker with OVERRIDES for every test of the class; it must stop
+    cleanly (exit 0) at the end."""
+
+    OVERRIDES = GROUP_OVERRIDES
 
     @classmethod
     def setUpClass(cls):
         from sluice_harness import SluiceBroker
-        cls.broker = SluiceBroker(GROUP_OVERRIDES).start()
+        cls.broker = SluiceBroker(cls.OVERRIDES).start()
 
     @classmethod
     def tearDownClass(cls):

@@ -78,6 +78,7 @@ class SluiceBroker:
             self.process.kill()
             self.process.wait()
             self._reader.join(5)
+            self.process.stdout.close()
             self.process = None
 
     def restart(self):

@@ -8,37 +8,10 @@
 // Prints each step; exits 1 with the failing step on any failure.
 
 const assert = require('node:assert/strict')
-const crypto = require('node:crypto')
-const { Kafka, logLevel, AssignerProtocol } = require('kafkajs')
+const { AssignerProtocol } = require('kafkajs')
+const { makeKafka, unique, sleep, step, waitFor, runScenarios } = require('./common')
 
-const BOOTSTRAP = process.env.SLUICE_BOOTSTRAP
-const TIMEOUT_MS = 30000
-let currentStep = 'start'
-
-const kafka = new Kafka({
-  clientId: 'sluice-kafkajs-groups',
-  brokers: [BOOTSTRAP],
-  logLevel: logLevel.WARN,
-  retry: { initialRetryTime: 100, retries: 8 },
-})
-
-const unique = prefix => `${prefix}-${crypto.randomBytes(4).toString('hex')}`
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
-
-function step(name) {
-  currentStep = name
-  console.log(`step: ${name}`)
-}
-
-async function waitFor(predicate, what, timeoutMs = TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await predicate()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await sleep(100)
-  }
-}
+const kafka = makeKafka('sluice-kafkajs-groups')
 
 // A consumer-group member that records its records and, from GROUP_JOIN, its assignment.
 class Member {
@@ -282,27 +255,4 @@ const scenarios = {
   },
 }
 
-async function main() {
-  const name = process.argv[2]
-  const scenario = scenarios[name]
-  if (!BOOTSTRAP || !scenario) {
-    console.error(`usage: SLUICE_BOOTSTRAP=host:port node groups.test.js <${Object.keys(scenarios).join('|')}>`)
-    process.exit(2)
-  }
-  const admin = kafka.admin()
-  await admin.connect()
-  try {
-    await scenario(admin)
-  } finally {
-    await admin.disconnect()
-  }
-  console.log(`scenario ${name} passed`)
-}
-
-main().then(
-  () => process.exit(0),
-  error => {
-    console.error(`FAILED at step "${currentStep}": ${error && error.stack ? error.stack : error}`)
-    process.exit(1)
-  }
-)
+runScenarios(kafka, 'groups.test.js', scenarios)
