@@ -25,7 +25,7 @@ run() {  # name filter repetitions
 
 scratch=${SLUICE_BENCH_DIR:-${TMPDIR:-/tmp}}
 echo "scratch dir: $scratch ($(stat -f -c %T "$scratch"), $(df --output=source "$scratch" | tail -1))" >&2
-run append '^BM_(LogAppend16KiBBatches|WriteSameBytesToAFile)/' "$reps"
+run append '^BM_(LogAppend16KiBBatches|LogAppendIdempotent16KiBBatches|WriteSameBytesToAFile)/' "$reps"
 run read '^BM_Fetch' "$reps"
 run memory '^BM_IdlePartitions1000/' 1
 if [[ $full == 1 ]]; then
@@ -50,6 +50,8 @@ a = load("append")
 log, plain = a["BM_LogAppend16KiBBatches/real_time"], a["BM_WriteSameBytesToAFile/real_time"]
 print(f"append 16 KiB batches: Log::append_as_leader {gbs(log):.2f} GB/s, write() of the same bytes "
       f"{gbs(plain):.2f} GB/s; ratio {gbs(log) / gbs(plain):.2f} (goal >= 0.8)")
+idem = a["BM_LogAppendIdempotent16KiBBatches/real_time"]
+print(f"append from an idempotent producer: {gbs(idem):.2f} GB/s; ratio to plain appends {gbs(idem) / gbs(log):.2f}")
 
 r = load("read")
 sf, rw, ro = (r[f"BM_Fetch{n}/real_time"] for n in ("Sendfile", "ReadWrite", "ReadIntoBuffer"))

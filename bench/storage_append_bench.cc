@@ -1,9 +1,10 @@
 // Append throughput of the partition log against the disk's own pace:
 // 64 MiB of 16 KiB producer batches through Log::append_as_leader (validate,
 // assign offsets, write to the page cache, index) versus a plain sequential
-// write() of the same batches to a file in the same directory. Both start
-// each run on a new file and leave flushing to the kernel, as Kafka does
-// without flush.messages. run_storage.sh reports the ratio.
+// write() of the same batches to a file in the same directory; and the same
+// batches from an idempotent producer. Each run starts on a new file and
+// leaves flushing to the kernel, as Kafka does without flush.messages.
+// run_storage.sh reports the ratios.
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -20,11 +21,11 @@ namespace {
 
 constexpr std::size_t kRunBytes = 64 << 20;
 
-void BM_LogAppend16KiBBatches(benchmark::State& state) {
+// Appends `batches` to a new log per iteration.
+void append_all(benchmark::State& state, std::vector<std::vector<std::uint8_t>> batches, const char* name) {
   SystemClock clock;
   Scheduler scheduler(1);
-  bench::BenchDir dir("append");
-  std::vector<std::vector<std::uint8_t>> batches = bench::producer_batches(kRunBytes, clock.now_ms());
+  bench::BenchDir dir(name);
   const auto config = std::make_shared<LogConfig>();
   std::vector<RecordError> errors;
   int run = 0;
@@ -48,7 +49,18 @@ void BM_LogAppend16KiBBatches(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bench::total_size(batches)));
   state.counters["batches"] = static_cast<double>(batches.size());
 }
+
+void BM_LogAppend16KiBBatches(benchmark::State& state) {
+  append_all(state, bench::producer_batches(kRunBytes, SystemClock().now_ms()), "append");
+}
 BENCHMARK(BM_LogAppend16KiBBatches)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The same batches from an idempotent producer: the producer state checks
+// (epoch, sequence, duplicate window) on every append.
+void BM_LogAppendIdempotent16KiBBatches(benchmark::State& state) {
+  append_all(state, bench::producer_batches(kRunBytes, SystemClock().now_ms(), 42), "append-idempotent");
+}
+BENCHMARK(BM_LogAppendIdempotent16KiBBatches)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // The baseline: one write() per batch, the same syscall pattern.
 void BM_WriteSameBytesToAFile(benchmark::State& state) {

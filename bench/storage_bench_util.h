@@ -38,14 +38,24 @@ class BenchDir {
 
 // Batches as a producer with batch.size=16384 sends them: 15 records with
 // 1 KiB random values (about 15.6 KiB a batch), uncompressed, `total_bytes`
-// of them in all.
-inline std::vector<std::vector<std::uint8_t>> producer_batches(std::size_t total_bytes, std::int64_t timestamp) {
+// of them in all. With `producer_id` they are an idempotent producer's
+// (epoch 0, sequences following on).
+inline std::vector<std::vector<std::uint8_t>> producer_batches(std::size_t total_bytes, std::int64_t timestamp,
+                                                               std::int64_t producer_id = protocol::kNoProducerId) {
   std::mt19937 rng(7);
   std::string value(1024, '\0');
   std::vector<std::vector<std::uint8_t>> batches;
   std::size_t bytes = 0;
+  std::int32_t sequence = 0;
   while (bytes < total_bytes) {
-    protocol::RecordBatchBuilder builder(protocol::BatchOptions{});
+    protocol::BatchOptions options;
+    if (producer_id != protocol::kNoProducerId) {
+      options.producer_id = producer_id;
+      options.producer_epoch = 0;
+      options.base_sequence = sequence;
+      sequence += 15;
+    }
+    protocol::RecordBatchBuilder builder(options);
     for (int i = 0; i < 15; ++i) {
       for (char& c : value) c = static_cast<char>('a' + rng() % 26);
       const std::string key = "key-" + std::to_string(timestamp);

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "coordinator/common/event_queue.h"
+#include "coordinator/common/manager_runner.h"
 #include "coordinator/group/group_loader.h"
 #include "coordinator/group/group_manager.h"
 #include "coordinator/group/group_partitioner.h"
@@ -17,40 +18,18 @@ namespace sluice::coordinator {
 class GroupCoordinator::Impl {
  public:
   Impl(GroupConfig config, storage::ReplicaManager& replicas, const storage::Clock& clock)
-      : replicas_(replicas), clock_(clock), store_(replicas, clock), manager_(config, store_, clock) {
-    schedule_offset_expiry();
+      : replicas_(replicas),
+        clock_(clock),
+        store_(replicas, clock),
+        manager_(config, store_, clock),
+        runner_(manager_, queue_, clock) {
+    runner_.schedule_periodic(manager_.config().offsets_retention_check_interval_ms,
+                              [](GroupManager& m) { m.expire_offsets(); });
   }
 
-  // Runs `task` on the coordinator thread, then re-arms the timer for the
-  // earliest deadline it left; `refused` runs instead once shut down.
   template <class Task, class Refused>
   void run(Task task, Refused refused) {
-    auto wrapped = [this, task = std::move(task)]() mutable {
-      task(manager_);
-      rearm();
-    };
-    if (!queue_.submit(std::move(wrapped))) refused();
-  }
-
-  void rearm() {
-    const std::optional<std::int64_t> earliest = manager_.earliest_deadline();
-    if (!earliest || (armed_ && *armed_ <= *earliest)) return;
-    armed_ = earliest;
-    const auto delay = std::chrono::milliseconds(std::max<std::int64_t>(*earliest - clock_.now_ms(), 0));
-    queue_.schedule(std::chrono::steady_clock::now() + delay, [this] {
-      armed_.reset();
-      manager_.tick();
-      rearm();
-    });
-  }
-
-  void schedule_offset_expiry() {
-    const auto interval = std::chrono::milliseconds(manager_.config().offsets_retention_check_interval_ms);
-    queue_.schedule(std::chrono::steady_clock::now() + interval, [this] {
-      manager_.expire_offsets();
-      rearm();
-      schedule_offset_expiry();
-    });
+    runner_.run(std::move(task), std::move(refused));
   }
 
   void load(std::int32_t partition) {
@@ -83,8 +62,8 @@ class GroupCoordinator::Impl {
   const storage::Clock& clock_;
   OffsetsTopicStore store_;
   GroupManager manager_;
-  std::optional<std::int64_t> armed_;  // coordinator thread only
-  EventQueue queue_;                   // last: its thread stops before the rest goes
+  ManagerRunner<GroupManager> runner_;
+  EventQueue queue_;  // last: its thread stops before the rest goes
 };
 
 GroupCoordinator::GroupCoordinator(GroupConfig config, storage::ReplicaManager& replicas, const storage::Clock& clock)

@@ -5,33 +5,14 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "coordinator/common/append_errors.h"
 #include "coordinator/group/group_partitioner.h"
 
 namespace sluice::coordinator {
 
 namespace {
 
-// Kafka's GroupMetadataManager.storeGroup error mapping.
-ErrorCode group_store_error(ErrorCode e) {
-  switch (e) {
-    case ErrorCode::UNKNOWN_TOPIC_OR_PARTITION:
-    case ErrorCode::NOT_ENOUGH_REPLICAS:
-    case ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND:
-    case ErrorCode::REQUEST_TIMED_OUT:
-      return ErrorCode::COORDINATOR_NOT_AVAILABLE;
-    case ErrorCode::NOT_LEADER_OR_FOLLOWER:
-    case ErrorCode::KAFKA_STORAGE_ERROR:
-      return ErrorCode::NOT_COORDINATOR;
-    case ErrorCode::MESSAGE_TOO_LARGE:
-    case ErrorCode::RECORD_LIST_TOO_LARGE:
-    case ErrorCode::INVALID_FETCH_SIZE:
-      return ErrorCode::UNKNOWN_SERVER_ERROR;
-    default:
-      return e;
-  }
-}
-
-// ...and storeOffsets'.
+// Kafka's GroupMetadataManager.storeOffsets: an oversized commit is the client's fault.
 ErrorCode offset_store_error(ErrorCode e) {
   switch (e) {
     case ErrorCode::MESSAGE_TOO_LARGE:
@@ -39,7 +20,7 @@ ErrorCode offset_store_error(ErrorCode e) {
     case ErrorCode::INVALID_FETCH_SIZE:
       return ErrorCode::INVALID_COMMIT_OFFSET_SIZE;
     default:
-      return group_store_error(e);
+      return coordinator_append_error(e);
   }
 }
 
@@ -285,7 +266,7 @@ void GroupManager::join_static_member(ClassicGroup& group, JoinGroupParams& para
           GroupMember& m = *group.member(new_member_id);
           m.protocols = old_protocols;
           group.replace_static_member(instance_id, new_member_id, *old_member_id);
-          done(join_error(new_member_id, group_store_error(s.code)));
+          done(join_error(new_member_id, coordinator_append_error(s.code)));
           return;
         }
         const bool skip = was_leader && params.supports_skip_assignment;
@@ -586,7 +567,7 @@ void GroupManager::sync_group(SyncGroupParams params, std::function<void(SyncGro
     if (protocol::Status s = store_group(*group); !s.ok()) {
       spdlog::warn("Failed to store the assignment of group {} generation {}: {}", group->id(), group->generation(),
                    s.detail);
-      propagate_assignment(*group, group_store_error(s.code));
+      propagate_assignment(*group, coordinator_append_error(s.code));
       maybe_prepare_rebalance(*group, "storing the assignment failed");
     } else {
       group->transition_to(GroupState::kStable, clock_.now_ms());
@@ -951,7 +932,7 @@ std::vector<ErrorCode> GroupManager::delete_groups(const std::vector<std::string
       tombstones.push_back(offset_tombstone({id, key.first, key.second}));
     tombstones.push_back(group_tombstone(id));
     if (protocol::Status s = store(id, tombstones); !s.ok()) {
-      out.push_back(group_store_error(s.code));
+      out.push_back(coordinator_append_error(s.code));
       continue;
     }
     group->transition_to(GroupState::kDead, clock_.now_ms());
@@ -994,7 +975,7 @@ DeleteOffsetsResult GroupManager::delete_offsets(const DeleteOffsetsParams& para
   }
   if (!tombstones.empty()) {
     if (protocol::Status s = store(params.group_id, tombstones); !s.ok()) {
-      result.error = group_store_error(s.code);
+      result.error = coordinator_append_error(s.code);
       result.partitions.clear();
       return result;
     }

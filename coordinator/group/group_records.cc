@@ -1,5 +1,6 @@
 #include "coordinator/group/group_records.h"
 
+#include "coordinator/common/versioned_record.h"
 #include "protocol/generated/group_metadata_key.h"
 #include "protocol/generated/offset_commit_key.h"
 #include "protocol/generated/offset_commit_value.h"
@@ -20,20 +21,6 @@ constexpr std::int16_t kGroupMetadataKeyVersion = 2;
 constexpr std::int16_t kOffsetCommitValueWithExpiry = 1;
 constexpr std::int16_t kOffsetCommitValueVersion = 3;
 constexpr std::int16_t kGroupMetadataValueVersion = 3;
-
-template <class M>
-std::vector<std::uint8_t> versioned(const M& m, std::int16_t version) {
-  std::vector<std::uint8_t> out{static_cast<std::uint8_t>(static_cast<std::uint16_t>(version) >> 8),
-                                static_cast<std::uint8_t>(version & 0xFF)};
-  // Every field of these records exists at the version chosen: cannot fail.
-  (void)protocol::encode_into(m, version, out);
-  return out;
-}
-
-Result<std::int16_t> read_version(std::span<const std::uint8_t> bytes, const char* what) {
-  if (bytes.size() < 2) return Status{ErrorCode::CORRUPT_MESSAGE, std::string(what) + " shorter than its version"};
-  return static_cast<std::int16_t>((bytes[0] << 8) | bytes[1]);
-}
 
 template <class M>
 Result<M> decode_body(std::span<const std::uint8_t> bytes, std::int16_t version) {

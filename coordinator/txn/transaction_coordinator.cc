@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "coordinator/common/event_queue.h"
+#include "coordinator/common/manager_runner.h"
 #include "coordinator/group/group_partitioner.h"
 #include "coordinator/txn/transaction_state_topic_store.h"
 #include "coordinator/txn/txn_loader.h"
@@ -86,51 +87,19 @@ class TransactionCoordinator::Impl {
         producer_ids_(producer_ids, poster_),
         markers_(markers, poster_),
         store_(replicas, clock),
-        manager_(config, store_, clock, producer_ids_, markers_) {
-    poster_->open([this](EventQueue::Task task) {
-      return queue_.submit([this, task = std::move(task)] {
-        task();
-        rearm();
-      });
-    });
+        manager_(config, store_, clock, producer_ids_, markers_),
+        runner_(manager_, queue_, clock) {
+    poster_->open([this](EventQueue::Task task) { return runner_.submit(std::move(task)); });
     run([](TxnManager& m) { m.prefetch_producer_ids(); }, [] {});
-    schedule_periodic(manager_.config().abort_timed_out_interval_ms,
-                      [](TxnManager& m) { m.abort_timed_out_transactions(); });
-    schedule_periodic(manager_.config().remove_expired_interval_ms,
-                      [](TxnManager& m) { m.expire_transactional_ids(); });
+    runner_.schedule_periodic(manager_.config().abort_timed_out_interval_ms,
+                              [](TxnManager& m) { m.abort_timed_out_transactions(); });
+    runner_.schedule_periodic(manager_.config().remove_expired_interval_ms,
+                              [](TxnManager& m) { m.expire_transactional_ids(); });
   }
 
-  // Runs `task` on the coordinator thread, then re-arms the timer for the
-  // earliest deadline it left; `refused` runs instead once shut down.
   template <class Task, class Refused>
   void run(Task task, Refused refused) {
-    auto wrapped = [this, task = std::move(task)]() mutable {
-      task(manager_);
-      rearm();
-    };
-    if (!queue_.submit(std::move(wrapped))) refused();
-  }
-
-  void rearm() {
-    const std::optional<std::int64_t> earliest = manager_.earliest_deadline();
-    if (!earliest || (armed_ && *armed_ <= *earliest)) return;
-    armed_ = earliest;
-    const auto delay = std::chrono::milliseconds(std::max<std::int64_t>(*earliest - clock_.now_ms(), 0));
-    queue_.schedule(std::chrono::steady_clock::now() + delay, [this] {
-      armed_.reset();
-      manager_.tick();
-      rearm();
-    });
-  }
-
-  template <class Task>
-  void schedule_periodic(std::int64_t interval_ms, Task task) {
-    queue_.schedule(std::chrono::steady_clock::now() + std::chrono::milliseconds(interval_ms),
-                    [this, interval_ms, task] {
-                      task(manager_);
-                      rearm();
-                      schedule_periodic(interval_ms, task);
-                    });
+    runner_.run(std::move(task), std::move(refused));
   }
 
   void load(std::int32_t partition, std::int32_t coordinator_epoch) {
@@ -167,8 +136,8 @@ class TransactionCoordinator::Impl {
   PostingMarkerWriter markers_;
   TransactionStateTopicStore store_;
   TxnManager manager_;
-  std::optional<std::int64_t> armed_;  // coordinator thread only
-  EventQueue queue_;                   // last: its thread stops before the rest goes
+  ManagerRunner<TxnManager> runner_;
+  EventQueue queue_;  // last: its thread stops before the rest goes
 };
 
 TransactionCoordinator::TransactionCoordinator(TxnConfig config, storage::ReplicaManager& replicas,

@@ -6,31 +6,13 @@
 #include <set>
 #include <utility>
 
+#include "coordinator/common/append_errors.h"
 #include "coordinator/group/group_partitioner.h"
 #include "coordinator/txn/txn_records.h"
 
 namespace sluice::coordinator {
 
 namespace {
-
-// Kafka's TransactionStateManager.appendTransactionToLog error mapping.
-ErrorCode store_error(ErrorCode e) {
-  switch (e) {
-    case ErrorCode::UNKNOWN_TOPIC_OR_PARTITION:
-    case ErrorCode::NOT_ENOUGH_REPLICAS:
-    case ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND:
-    case ErrorCode::REQUEST_TIMED_OUT:
-      return ErrorCode::COORDINATOR_NOT_AVAILABLE;
-    case ErrorCode::NOT_LEADER_OR_FOLLOWER:
-    case ErrorCode::KAFKA_STORAGE_ERROR:
-      return ErrorCode::NOT_COORDINATOR;
-    case ErrorCode::MESSAGE_TOO_LARGE:
-    case ErrorCode::RECORD_LIST_TOO_LARGE:
-      return ErrorCode::UNKNOWN_SERVER_ERROR;
-    default:
-      return e;
-  }
-}
 
 // The errors after which a marker is sent again (Kafka's
 // TransactionMarkerRequestCompletionHandler retries these).
@@ -187,7 +169,7 @@ ErrorCode TxnManager::write(TransactionMetadata& m, const TxnTransit& transit) {
   const protocol::Status s =
       store_.append(partition_for(m.transactional_id), {txn_record(m.transactional_id, transit)});
   if (!s.ok()) {
-    const ErrorCode mapped = store_error(s.code);
+    const ErrorCode mapped = coordinator_append_error(s.code);
     spdlog::info("writing the {} state of transactional id {} failed: {} {} (answering {})",
                  txn_state_name(transit.state), m.transactional_id, protocol::error_name(s.code), s.detail,
                  protocol::error_name(mapped));

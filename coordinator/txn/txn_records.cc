@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "coordinator/common/versioned_record.h"
 #include "protocol/generated/transaction_log_key.h"
 #include "protocol/generated/transaction_log_value.h"
 #include "protocol/message_support.h"
@@ -16,21 +17,6 @@ namespace {
 
 constexpr std::int16_t kKeyVersion = 0;
 constexpr std::int16_t kValueVersion = 0;  // Kafka 3.9 with transaction.version 0
-
-template <class M>
-std::vector<std::uint8_t> versioned(const M& m, std::int16_t version) {
-  std::vector<std::uint8_t> out{static_cast<std::uint8_t>(static_cast<std::uint16_t>(version) >> 8),
-                                static_cast<std::uint8_t>(version & 0xFF)};
-  // Every field exists at the version written; a topic name is at most 249
-  // bytes and a transactional id is a client's string: cannot fail.
-  (void)protocol::encode_into(m, version, out);
-  return out;
-}
-
-Result<std::int16_t> read_version(std::span<const std::uint8_t> bytes, const char* what) {
-  if (bytes.size() < 2) return Status{ErrorCode::CORRUPT_MESSAGE, std::string(what) + " shorter than its version"};
-  return static_cast<std::int16_t>((bytes[0] << 8) | bytes[1]);
-}
 
 protocol::TransactionLogKey key_of(const std::string& transactional_id) {
   protocol::TransactionLogKey k;

@@ -81,8 +81,10 @@ class TransactionsWireTest : public ::testing::Test {
     o.base_sequence = seq;
     o.transactional = transactional;
     RecordBatchBuilder b(o);
-    for (int i = 0; i < count; ++i) {
-      const std::string v = "v" + std::to_string(seq + i);
+    // The builder keeps views of the values until build().
+    std::vector<std::string> values;
+    for (int i = 0; i < count; ++i) values.push_back("v" + std::to_string(seq + i));
+    for (const std::string& v : values) {
       b.append(1'700'000'000'000, std::nullopt, Bytes(reinterpret_cast<const std::uint8_t*>(v.data()), v.size()));
     }
     return *b.build();
@@ -298,6 +300,62 @@ TEST_F(TransactionsWireTest, KafkaErrorCodesForBadTransactionalRequests) {
             ErrorCode::OPERATION_NOT_ATTEMPTED);
   EXPECT_EQ(static_cast<ErrorCode>(r.results_by_topic_v3_and_below[1].results_by_partition.at(0).partition_error_code),
             ErrorCode::UNKNOWN_TOPIC_OR_PARTITION);
+}
+
+TEST_F(TransactionsWireTest, OpenTransactionsAreDescribedListedAndShownOnTheirPartition) {
+  const std::string txn = "wire-describe";
+  const auto producer = init(txn);
+  ASSERT_EQ(producer.error_code, 0);
+  ASSERT_EQ(add_partitions(txn, producer, 1), ErrorCode::NONE);
+  ASSERT_EQ(produce(batch(producer.producer_id, producer.producer_epoch, 0, 4, true), 1, txn).error_code, 0);
+
+  DescribeTransactionsRequest describe;
+  describe.transactional_ids = {txn, "never-used"};
+  auto d = call<DescribeTransactionsRequest, DescribeTransactionsResponse>(describe, 0).body;
+  ASSERT_EQ(d.transaction_states.size(), 2u);
+  const auto& open = d.transaction_states[0];
+  EXPECT_EQ(open.error_code, 0);
+  EXPECT_EQ(open.transaction_state, "Ongoing");
+  EXPECT_EQ(open.producer_id, producer.producer_id);
+  EXPECT_EQ(open.transaction_timeout_ms, 60000);
+  EXPECT_GT(open.transaction_start_time_ms, 0);
+  ASSERT_EQ(open.topics.size(), 1u);
+  EXPECT_EQ(open.topics[0].topic, kTopic);
+  EXPECT_EQ(open.topics[0].partitions, std::vector<std::int32_t>{1});
+  EXPECT_EQ(static_cast<ErrorCode>(d.transaction_states[1].error_code), ErrorCode::TRANSACTIONAL_ID_NOT_FOUND);
+
+  ListTransactionsRequest list;
+  list.state_filters = {"Ongoing", "NoSuchState"};
+  auto l = call<ListTransactionsRequest, ListTransactionsResponse>(list, 1).body;
+  EXPECT_EQ(l.error_code, 0);
+  EXPECT_EQ(l.unknown_state_filters, std::vector<std::string>{"NoSuchState"});
+  ASSERT_EQ(l.transaction_states.size(), 1u);
+  EXPECT_EQ(l.transaction_states[0].transactional_id, txn);
+  list.state_filters = {"CompleteCommit"};
+  EXPECT_TRUE((call<ListTransactionsRequest, ListTransactionsResponse>(list, 1).body.transaction_states.empty()));
+
+  // The partition leader's view (KIP-664): the producer and where its open
+  // transaction starts.
+  DescribeProducersRequest producers;
+  auto& t = producers.topics.emplace_back();
+  t.name = kTopic;
+  t.partition_indexes = {1};
+  auto p = call<DescribeProducersRequest, DescribeProducersResponse>(producers, 0).body;
+  ASSERT_EQ(p.topics.size(), 1u);
+  ASSERT_EQ(p.topics[0].partitions.size(), 1u);
+  const auto& part = p.topics[0].partitions[0];
+  EXPECT_EQ(part.error_code, 0);
+  ASSERT_EQ(part.active_producers.size(), 1u);
+  EXPECT_EQ(part.active_producers[0].producer_id, producer.producer_id);
+  EXPECT_EQ(part.active_producers[0].producer_epoch, producer.producer_epoch);
+  EXPECT_EQ(part.active_producers[0].last_sequence, 3);
+  EXPECT_EQ(part.active_producers[0].current_txn_start_offset, 0);
+
+  ASSERT_EQ(end_txn(txn, producer, true), ErrorCode::NONE);
+  wait_until_complete(txn);
+  p = call<DescribeProducersRequest, DescribeProducersResponse>(producers, 0).body;
+  ASSERT_EQ(p.topics.at(0).partitions.at(0).active_producers.size(), 1u);
+  EXPECT_EQ(p.topics[0].partitions[0].active_producers[0].current_txn_start_offset, -1) << "the marker ended it";
 }
 
 }  // namespace

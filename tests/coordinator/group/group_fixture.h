@@ -17,6 +17,7 @@
 #include "protocol/records/control_record.h"
 #include "protocol/records/record_batch.h"
 #include "storage/clock.h"
+#include "tests/coordinator/common/pending.h"
 
 namespace sluice::coordinator::testing {
 
@@ -85,18 +86,6 @@ class MemoryStore final : public GroupStore {
     for (const auto& r : records) written.push_back({partition, r});
     return base;
   }
-};
-
-// A request's answer once it comes.
-template <class T>
-struct Pending {
-  std::shared_ptr<std::optional<T>> result = std::make_shared<std::optional<T>>();
-  std::function<void(T)> callback() {
-    return [r = result](T value) { *r = std::move(value); };
-  }
-  bool done() const { return result->has_value(); }
-  const T& operator*() const { return **result; }
-  const T* operator->() const { return &**result; }
 };
 
 // ConsumerProtocolSubscription metadata, version 0, for `topics`.

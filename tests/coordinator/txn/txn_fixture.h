@@ -16,6 +16,7 @@
 #include "coordinator/txn/txn_manager.h"
 #include "coordinator/txn/txn_records.h"
 #include "storage/clock.h"
+#include "tests/coordinator/common/pending.h"
 
 namespace sluice::coordinator::testing {
 
@@ -97,17 +98,6 @@ class FakeMarkerWriter final : public TxnMarkerWriter {
     call.done(std::move(results));
   }
   std::deque<Call> calls;
-};
-
-template <class T>
-struct Pending {
-  std::shared_ptr<std::optional<T>> result = std::make_shared<std::optional<T>>();
-  std::function<void(T)> callback() {
-    return [r = result](T value) { *r = std::move(value); };
-  }
-  bool done() const { return result->has_value(); }
-  const T& operator*() const { return **result; }
-  const T* operator->() const { return &**result; }
 };
 
 class TxnManagerTest : public ::testing::Test {
