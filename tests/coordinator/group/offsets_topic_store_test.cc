@@ -12,6 +12,7 @@
 #include "storage/clock.h"
 #include "storage/log/log_manager.h"
 #include "storage/partition/replica_manager.h"
+#include "tests/coordinator/common/hosted_logs.h"
 #include "tests/storage/storage_test_util.h"
 
 namespace sluice::coordinator {
@@ -22,17 +23,11 @@ using protocol::ErrorCode;
 constexpr std::int64_t kProducer = 77;
 constexpr std::int16_t kEpoch = 2;
 
-class OffsetsTopicStoreTest : public ::testing::Test {
+class OffsetsTopicStoreTest : public testing::HostedLogsTest<storage::ManualClock> {
  protected:
   void SetUp() override {
-    storage::LogManagerConfig config;
-    config.log_dirs = {dir_.path()};
-    config.cleaner_enable = false;
-    auto logs = storage::LogManager::open(config, clock_);
-    ASSERT_TRUE(logs.ok());
-    logs_ = std::move(logs).value();
-    ASSERT_TRUE(logs_->load_logs([&](const std::string&) { return log_config_; }).ok());
-    replicas_ = std::make_unique<storage::ReplicaManager>(*logs_);
+    HostedLogsTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(replicas_->become_leader(tp_, {1, 1}, 0, log_config_).ok());
     GroupConfig group_config;
     group_config.offsets_topic_partitions = 1;
@@ -42,7 +37,7 @@ class OffsetsTopicStoreTest : public ::testing::Test {
   }
   void TearDown() override {
     manager_.reset();
-    if (logs_) (void)logs_->shutdown();
+    HostedLogsTest::TearDown();
   }
 
   ErrorCode txn_commit(std::int64_t offset, std::int16_t epoch = kEpoch) {
@@ -75,11 +70,6 @@ class OffsetsTopicStoreTest : public ::testing::Test {
     return loaded.ok() ? std::move(loaded).value() : LoadedGroups{};
   }
 
-  storage::testing::TempDir dir_;
-  storage::ManualClock clock_;
-  std::shared_ptr<const storage::LogConfig> log_config_ = std::make_shared<const storage::LogConfig>();
-  std::unique_ptr<storage::LogManager> logs_;
-  std::unique_ptr<storage::ReplicaManager> replicas_;
   std::unique_ptr<OffsetsTopicStore> store_;
   std::unique_ptr<GroupManager> manager_;
   const storage::TopicPartition tp_{std::string(kConsumerOffsetsTopic), 0};

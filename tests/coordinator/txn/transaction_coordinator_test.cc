@@ -16,6 +16,7 @@
 #include "storage/clock.h"
 #include "storage/log/log_manager.h"
 #include "storage/partition/replica_manager.h"
+#include "tests/coordinator/common/hosted_logs.h"
 #include "tests/storage/storage_test_util.h"
 
 namespace sluice::coordinator {
@@ -91,22 +92,15 @@ T call(Start start) {
   return future.get();
 }
 
-class TransactionCoordinatorTest : public ::testing::Test {
+class TransactionCoordinatorTest : public testing::HostedLogsTest<storage::SystemClock> {
  protected:
   void SetUp() override {
-    storage::LogManagerConfig config;
-    config.log_dirs = {dir_.path()};
-    config.cleaner_enable = false;
-    auto logs = storage::LogManager::open(config, clock_);
-    ASSERT_TRUE(logs.ok());
-    logs_ = std::move(logs).value();
-    ASSERT_TRUE(logs_->load_logs([&](const std::string&) { return log_config_; }).ok());
-    replicas_ = std::make_unique<storage::ReplicaManager>(*logs_);
+    HostedLogsTest::SetUp();
     config_.state_log_partitions = 1;
   }
   void TearDown() override {
     coordinator_.reset();
-    if (logs_) (void)logs_->shutdown();
+    HostedLogsTest::TearDown();
   }
 
   // A coordinator leading __transaction_state-0 at `epoch`, loaded.
@@ -150,11 +144,6 @@ class TransactionCoordinatorTest : public ::testing::Test {
     return loaded->at("t");
   }
 
-  storage::testing::TempDir dir_;
-  storage::SystemClock clock_;
-  std::shared_ptr<const storage::LogConfig> log_config_ = std::make_shared<const storage::LogConfig>();
-  std::unique_ptr<storage::LogManager> logs_;
-  std::unique_ptr<storage::ReplicaManager> replicas_;
   const TopicPartition tp_{std::string(kTransactionStateTopic), 0};
   TxnConfig config_;
   ImmediateProducerIds ids_;
