@@ -62,27 +62,16 @@ bool is_expiration_allowed(TxnState state) {
 }
 
 TransactionMetadata::TransactionMetadata(std::string id, std::int64_t pid, std::int32_t timeout_ms, std::int64_t now_ms)
-    : transactional_id(std::move(id)),
-      producer_id(pid),
-      txn_timeout_ms(timeout_ms),
-      txn_last_update_timestamp(now_ms) {}
+    : transactional_id(std::move(id)) {
+  producer_id = pid;
+  txn_timeout_ms = timeout_ms;
+  txn_last_update_timestamp = now_ms;
+}
 
 TransactionMetadata::TransactionMetadata(std::string id, const TxnTransit& stored)
-    : transactional_id(std::move(id)),
-      producer_id(stored.producer_id),
-      last_producer_id(stored.last_producer_id),
-      producer_epoch(stored.producer_epoch),
-      last_producer_epoch(stored.last_producer_epoch),
-      txn_timeout_ms(stored.txn_timeout_ms),
-      state(stored.state),
-      partitions(stored.partitions),
-      txn_start_timestamp(stored.txn_start_timestamp),
-      txn_last_update_timestamp(stored.txn_last_update_timestamp) {}
+    : TxnTransit(stored), transactional_id(std::move(id)) {}
 
-TxnTransit TransactionMetadata::prepare_no_transit() const {
-  return TxnTransit{producer_id, last_producer_id, producer_epoch,      last_producer_epoch,      txn_timeout_ms,
-                    state,       partitions,       txn_start_timestamp, txn_last_update_timestamp};
-}
+TxnTransit TransactionMetadata::prepare_no_transit() const { return static_cast<const TxnTransit&>(*this); }
 
 Result<TxnTransit> TransactionMetadata::prepare_fence_producer_epoch() {
   if (producer_epoch == INT16_MAX) {

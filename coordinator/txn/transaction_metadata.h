@@ -61,7 +61,9 @@ struct TxnTransit {
   bool operator==(const TxnTransit&) const = default;
 };
 
-struct TransactionMetadata {
+// One transactional id: its current state (the fields a transit carries)
+// and the transition being written.
+struct TransactionMetadata : TxnTransit {
   // A new transactional id: Empty, no epoch yet (the first InitProducerId
   // bumps it to 0).
   TransactionMetadata(std::string id, std::int64_t pid, std::int32_t timeout_ms, std::int64_t now_ms);
@@ -109,15 +111,6 @@ struct TransactionMetadata {
   void remove_partition(const storage::TopicPartition& tp);
 
   std::string transactional_id;
-  std::int64_t producer_id = kNoProducerId;
-  std::int64_t last_producer_id = kNoProducerId;
-  std::int16_t producer_epoch = kNoProducerEpoch;
-  std::int16_t last_producer_epoch = kNoProducerEpoch;
-  std::int32_t txn_timeout_ms = 0;
-  TxnState state = TxnState::kEmpty;
-  TopicPartitionSet partitions;
-  std::int64_t txn_start_timestamp = -1;
-  std::int64_t txn_last_update_timestamp = -1;
   // The state a transition being written moves to.
   std::optional<TxnState> pending_state;
   // A fence's bumped epoch may not have reached the log: the next fence
