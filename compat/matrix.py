@@ -40,7 +40,7 @@ TOPICS = {
     "admin_topics": None,
 }
 
-BROKER_OVERRIDES = {"group.initial.rebalance.delay.ms": "0"}
+BROKER_OVERRIDES = {"node.id": "1", "group.initial.rebalance.delay.ms": "0"}
 BUILD_TIMEOUT = 900
 
 

@@ -131,6 +131,10 @@ void build_fetch_response(RequestContext& ctx, std::int16_t version, const Fetch
     out.partition_index = sp.tp.partition;
     out.records = protocol::RecordsView(std::span<const std::uint8_t>());
     protocol::Status error = r.error;
+    // KIP-110: readers before Fetch v10 are refused a topic configured with
+    // compression.type=zstd; producer-compressed zstd batches still go to
+    // v4-v9 as stored, as Kafka does (only down-conversion fails on them).
+    if (error.ok() && version < 10 && r.zstd_topic) error = {ErrorCode::UNSUPPORTED_COMPRESSION_TYPE, {}};
     if (error.ok() && !r.data.records.empty()) {
       if (version >= 10) {
         out.records = protocol::RecordsView::external(r.data.records.length);
@@ -140,16 +144,7 @@ void build_fetch_response(RequestContext& ctx, std::int16_t version, const Fetch
         if (!bytes) {
           error = bytes.status();
         } else if (version >= 4) {
-          // Magic 2 readers before v10 cannot read zstd (KIP-110).
-          protocol::EntryIterator it(*bytes);
-          while (auto e = it.next()) {
-            auto h = protocol::parse_batch_header(*e);
-            if (h && h->compression() == protocol::CompressionType::kZstd) {
-              error = {ErrorCode::UNSUPPORTED_COMPRESSION_TYPE, {}};
-              break;
-            }
-          }
-          if (error.ok()) out.records = protocol::RecordsView(ctx.owned_buffers.emplace_back(std::move(*bytes)));
+          out.records = protocol::RecordsView(ctx.owned_buffers.emplace_back(std::move(*bytes)));
         } else if (!r.downconversion_enabled) {
           error = {ErrorCode::UNSUPPORTED_VERSION, {}};
         } else {

@@ -28,7 +28,9 @@ std::vector<PartitionRead> read_partitions(BrokerServices& services, const std::
       out.error = partition.status();
       continue;
     }
-    out.downconversion_enabled = (*partition)->log()->config()->message_downconversion_enable;
+    const auto config = (*partition)->log()->config();
+    out.downconversion_enabled = config->message_downconversion_enable;
+    out.zstd_topic = config->compression_type == storage::BrokerCompressionType::kZstd;
     if (options.check_diverging_epoch && sp.last_fetched_epoch >= 0) {
       auto end = (*partition)->last_offset_for_leader_epoch(sp.current_leader_epoch, sp.last_fetched_epoch);
       if (!end) {

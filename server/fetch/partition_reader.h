@@ -29,6 +29,8 @@ struct PartitionRead {
   // here: it must truncate (no records are returned then).
   std::optional<storage::EpochEndOffset> diverging;
   bool downconversion_enabled = true;
+  // The topic's compression.type is zstd: Fetch before v10 is refused (KIP-110).
+  bool zstd_topic = false;
 };
 
 std::vector<PartitionRead> read_partitions(BrokerServices& services, const std::vector<SessionPartition>& partitions,

@@ -1,7 +1,10 @@
 // Metadata (key 3): brokers, the cluster id and controller, and each
 // requested topic's partitions with leaders, epochs, replicas and ISR.
 // Unknown topics are created when allowed (auto.create.topics.enable and the
-// request's allow_auto_topic_creation), and answered once they exist.
+// request's allow_auto_topic_creation); as in KRaft Kafka, the request that
+// creates one answers UNKNOWN_TOPIC_OR_PARTITION and later ones list it.
+#include <algorithm>
+
 #include "coordinator/controller/controller.h"
 #include "coordinator/controller/metadata_image.h"
 #include "coordinator/controller/topic_validation.h"
@@ -59,7 +62,9 @@ asio::awaitable<MetadataResponse> handle_metadata(RequestContext& ctx, MetadataR
   const bool may_create =
       (version < 4 || req.allow_auto_topic_creation) && ctx.services.config.boolean("auto.create.topics.enable");
 
-  // Topics that need creating, created before the image is read.
+  // Topics that need creating; the ones this request created are answered
+  // as not there yet, so a "has it gone?" poll cannot see its own creation.
+  std::vector<std::string> created;
   if (!all_topics && may_create) {
     const auto before = ctx.services.image();
     std::vector<std::string> missing;
@@ -69,7 +74,12 @@ asio::awaitable<MetadataResponse> handle_metadata(RequestContext& ctx, MetadataR
         missing.push_back(*t.name);
       }
     }
-    if (!missing.empty()) (void)co_await auto_create(ctx, std::move(missing));
+    if (!missing.empty()) {
+      auto results = co_await auto_create(ctx, std::move(missing));
+      for (auto& r : results) {
+        if (r.status.ok()) created.push_back(std::move(r.name));
+      }
+    }
   }
 
   const auto image = ctx.services.image();
@@ -95,7 +105,7 @@ asio::awaitable<MetadataResponse> handle_metadata(RequestContext& ctx, MetadataR
   } else {
     for (const auto& requested : *req.topics) {
       const coordinator::TopicImage* topic = nullptr;
-      if (requested.name) {
+      if (requested.name && std::ranges::find(created, *requested.name) == created.end()) {
         topic = image->topic(*requested.name);
       } else if (!requested.topic_id.is_zero()) {
         topic = image->topic(requested.topic_id);

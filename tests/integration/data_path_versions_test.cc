@@ -55,16 +55,50 @@ class DataPathVersionsTest : public ::testing::Test {
     return out;
   }
 
-  void create_topic() {
+  void create_topic(const std::string& name = kTopic, const std::string& compression_type = "producer") {
     CreateTopicsRequest req;
     auto& t = req.topics.emplace_back();
-    t.name = kTopic;
+    t.name = name;
     t.num_partitions = 1;
     t.replication_factor = 1;
+    auto& c = t.configs.emplace_back();
+    c.name = "compression.type";
+    c.value = compression_type;
     auto a = call<CreateTopicsRequest, CreateTopicsResponse>(req, 7);
     ASSERT_EQ(a.body.topics.size(), 1u);
     ASSERT_EQ(a.body.topics[0].error_code, 0);
     topic_id_ = a.body.topics[0].topic_id;
+  }
+
+  std::int16_t produce(const std::string& topic, const std::vector<std::uint8_t>& records, std::int16_t version) {
+    ProduceRequest req;
+    req.acks = -1;
+    req.timeout_ms = 10000;
+    auto& t = req.topic_data.emplace_back();
+    t.name = topic;
+    auto& p = t.partition_data.emplace_back();
+    p.index = 0;
+    p.records = RecordsView(records);
+    auto a = call<ProduceRequest, ProduceResponse>(req, version);
+    if (a.body.responses.size() != 1 || a.body.responses[0].partition_responses.size() != 1) return -1;
+    return a.body.responses[0].partition_responses[0].error_code;
+  }
+
+  // The partition's answer to a fetch from offset 0 by name (v12 and below).
+  FetchResponse::PartitionData fetch(const std::string& topic, std::int16_t version) {
+    FetchRequest req;
+    req.replica_id = -1;
+    req.max_wait_ms = 0;
+    req.min_bytes = 1;
+    auto& t = req.topics.emplace_back();
+    t.topic = topic;
+    auto& p = t.partitions.emplace_back();
+    p.partition = 0;
+    p.fetch_offset = 0;
+    p.partition_max_bytes = 1 << 20;
+    auto a = call<FetchRequest, FetchResponse>(req, version);
+    if (a.body.responses.size() != 1 || a.body.responses[0].partitions.size() != 1) return {};
+    return std::move(a.body.responses[0].partitions[0]);
   }
 
   // Records in the format a client of that Produce version writes.
@@ -255,6 +289,61 @@ TEST_F(DataPathVersionsTest, EveryVersionReadsWhatEveryVersionWrote) {
     if (v >= 10) {
       EXPECT_EQ(a.body.topics[0].topic_id, topic_id_);
     }
+  }
+  EXPECT_EQ(broker_.stop(), 0);
+}
+
+// KIP-110 as Kafka implements it: only a topic configured with
+// compression.type=zstd is refused to Fetch before v10; zstd batches a
+// producer sent to an ordinary topic reach v4-v9 readers as stored (e.g.
+// kafka-python, which fetches with v4), and only down-conversion (v0-v3)
+// fails on them.
+TEST_F(DataPathVersionsTest, ZstdBatchesReachFetchV4UnlessTheTopicIsZstd) {
+  BatchOptions options;
+  options.compression = CompressionType::kZstd;
+  RecordBatchBuilder b(options);
+  const std::string value(100, 'z');
+  b.append(1'700'000'000'000, std::nullopt, Bytes(reinterpret_cast<const std::uint8_t*>(value.data()), value.size()));
+  const std::vector<std::uint8_t> zstd = *b.build();
+
+  for (const std::string compression : {"producer", "zstd"}) {
+    SCOPED_TRACE("compression.type=" + compression);
+    const std::string topic = "zstd-" + compression;
+    create_topic(topic, compression);
+    ASSERT_EQ(produce(topic, zstd, 7), 0);
+    const bool zstd_topic = compression == "zstd";
+    for (std::int16_t v : {4, 9}) {
+      const auto pd = fetch(topic, v);
+      EXPECT_EQ(pd.error_code, zstd_topic ? 76 : 0) << "Fetch v" << v;
+      if (!zstd_topic) {
+        EXPECT_EQ(pd.records.bytes().size(), zstd.size()) << "Fetch v" << v;
+      }
+    }
+    EXPECT_EQ(fetch(topic, 3).error_code, 76);  // UNSUPPORTED_COMPRESSION_TYPE
+    EXPECT_EQ(fetch(topic, 10).error_code, 0);
+  }
+  EXPECT_EQ(broker_.stop(), 0);
+}
+
+// Kafka (KRaft) answers the Metadata request that auto-creates a topic with
+// UNKNOWN_TOPIC_OR_PARTITION and lists the topic from the next request on;
+// clients retry. A client polling "is it deleted yet" must not see the topic
+// its own poll just created.
+TEST_F(DataPathVersionsTest, MetadataThatAutoCreatesATopicDoesNotListItYet) {
+  for (std::int16_t v : {1, 4, 12}) {
+    SCOPED_TRACE("Metadata v" + std::to_string(v));
+    const std::string topic = "auto-" + std::to_string(v);
+    MetadataRequest req;
+    req.topics.emplace().emplace_back().name = topic;
+    if (v >= 4) req.allow_auto_topic_creation = true;
+    auto first = call<MetadataRequest, MetadataResponse>(req, v);
+    ASSERT_EQ(first.body.topics.size(), 1u);
+    EXPECT_EQ(first.body.topics[0].error_code, 3);
+    EXPECT_TRUE(first.body.topics[0].partitions.empty());
+    auto second = call<MetadataRequest, MetadataResponse>(req, v);
+    ASSERT_EQ(second.body.topics.size(), 1u);
+    EXPECT_EQ(second.body.topics[0].error_code, 0);
+    EXPECT_EQ(second.body.topics[0].partitions.size(), 1u);
   }
   EXPECT_EQ(broker_.stop(), 0);
 }
