@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Sluice builds with, if any is missing;
-# `tools/install-deps.sh test` adds the real Kafka clients the tests drive.
+# `tools/install-deps.sh test` adds the real Kafka clients the tests and the
+# compatibility matrix (compat/) drive.
 set -euo pipefail
 
 packages=(
@@ -9,16 +10,13 @@ packages=(
   libasio-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
-if [ "${1:-}" = test ] || [ "${1:-}" = compat ]; then
-  packages+=(kcat python3-confluent-kafka python3-kafka python3-snappy python3-lz4)
-  # KafkaJS tests: Debian's nodejs + npm, unless an npm is already there (NodeSource's nodejs bundles npm and conflicts with Debian's).
+if [ "${1:-}" = test ]; then
+  packages+=(kcat librdkafka-dev python3-confluent-kafka python3-kafka python3-snappy python3-lz4 python3-zstandard)
+  # Go clients (sarama, kafka-go, confluent-kafka-go) from Debian's golang-*-dev, built with GO111MODULE=off.
+  packages+=(golang-go golang-github-shopify-sarama-dev golang-github-segmentio-kafka-go-dev
+    golang-github-confluentinc-confluent-kafka-go-dev)
+  # Node clients: Debian's nodejs + npm, unless an npm is already there (NodeSource's nodejs bundles npm and conflicts with Debian's).
   command -v npm >/dev/null || packages+=(nodejs npm)
-fi
-
-# compat/run: every client of the compatibility matrix (Go clients from Debian's golang-*-dev).
-if [ "${1:-}" = compat ]; then
-  packages+=(librdkafka-dev python3-zstandard golang-go golang-github-shopify-sarama-dev
-    golang-github-segmentio-kafka-go-dev golang-github-confluentinc-confluent-kafka-go-dev)
 fi
 
 missing=()

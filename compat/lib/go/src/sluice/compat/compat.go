@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 )
 
 const (
@@ -16,6 +17,13 @@ const (
 	TopicAlreadyExists = 36
 	InvalidPartitions  = 37
 	InvalidRecord      = 87
+)
+
+// ReadDeadline bounds every wait of a scenario; QuietWait is how long a read
+// back waits for a record too many (SCENARIOS.md: "Read back").
+const (
+	ReadDeadline = 20 * time.Second
+	QuietWait    = 500 * time.Millisecond
 )
 
 func env(name, fallback string) string {
@@ -128,6 +136,46 @@ func show(b []byte) string {
 		return fmt.Sprintf("%q...(%d bytes)", b[:40], len(b))
 	}
 	return fmt.Sprintf("%q", b)
+}
+
+// WaitFor polls until done() holds, failing with what (and state()) after
+// ReadDeadline.
+func WaitFor(what string, done func() bool, state func() string) {
+	deadline := time.Now().Add(ReadDeadline)
+	for !done() {
+		if time.Now().After(deadline) {
+			Fail("%s: not within %v (%s)", what, ReadDeadline, state())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Collect takes want records from a consumer's channel, then waits QuietWait
+// for a record too many, which fails (described by show).
+func Collect[T any](records <-chan T, errs <-chan error, want int, show func(T) string) []T {
+	var got []T
+	deadline := time.After(ReadDeadline)
+	for len(got) < want {
+		select {
+		case m := <-records:
+			got = append(got, m)
+		case err := <-errs:
+			Fail("read failed after %d of %d records: %v", len(got), want, err)
+		case <-deadline:
+			Fail("read %d of %d records within %v", len(got), want, ReadDeadline)
+		}
+	}
+	quiet := time.After(QuietWait)
+	for {
+		select {
+		case m := <-records:
+			Fail("record beyond the expected %d: %s", want, show(m))
+		case err := <-errs:
+			Fail("read failed after all %d records: %v", want, err)
+		case <-quiet:
+			return got
+		}
+	}
 }
 
 // Main runs `driver <scenario>` or `driver --version` and prints the verdict.
