@@ -70,7 +70,10 @@ class DataPathVersionsTest : public ::testing::Test {
     topic_id_ = a.body.topics[0].topic_id;
   }
 
-  std::int16_t produce(const std::string& topic, const std::vector<std::uint8_t>& records, std::int16_t version) {
+  // The partition's answer to one Produce of `records` to partition 0 (an
+  // error code of -1 when the response does not hold exactly it).
+  ProduceResponse::PartitionProduceResponse produce(const std::string& topic, const std::vector<std::uint8_t>& records,
+                                                    std::int16_t version) {
     ProduceRequest req;
     req.acks = -1;
     req.timeout_ms = 10000;
@@ -80,8 +83,12 @@ class DataPathVersionsTest : public ::testing::Test {
     p.index = 0;
     p.records = RecordsView(records);
     auto a = call<ProduceRequest, ProduceResponse>(req, version);
-    if (a.body.responses.size() != 1 || a.body.responses[0].partition_responses.size() != 1) return -1;
-    return a.body.responses[0].partition_responses[0].error_code;
+    if (a.body.responses.size() != 1 || a.body.responses[0].partition_responses.size() != 1) {
+      ProduceResponse::PartitionProduceResponse none;
+      none.error_code = -1;
+      return none;
+    }
+    return std::move(a.body.responses[0].partition_responses[0]);
   }
 
   // The partition's answer to a fetch from offset 0 by name (v12 and below).
@@ -132,19 +139,7 @@ TEST_F(DataPathVersionsTest, EveryVersionReadsWhatEveryVersionWrote) {
   std::int64_t end = 0;
   for (std::int16_t v : versions_of(ProduceRequest::kApiKey)) {
     SCOPED_TRACE("Produce v" + std::to_string(v));
-    const std::vector<std::uint8_t> records = batch_for(v, static_cast<int>(end));
-    ProduceRequest req;
-    req.acks = -1;
-    req.timeout_ms = 10000;
-    auto& t = req.topic_data.emplace_back();
-    t.name = kTopic;
-    auto& p = t.partition_data.emplace_back();
-    p.index = 0;
-    p.records = RecordsView(records);
-    auto a = call<ProduceRequest, ProduceResponse>(req, v);
-    ASSERT_EQ(a.body.responses.size(), 1u);
-    ASSERT_EQ(a.body.responses[0].partition_responses.size(), 1u);
-    const auto& pr = a.body.responses[0].partition_responses[0];
+    const auto pr = produce(kTopic, batch_for(v, static_cast<int>(end)), v);
     EXPECT_EQ(pr.error_code, 0);
     EXPECT_EQ(pr.base_offset, end);
     end += kRecordsPerBatch;
@@ -310,7 +305,7 @@ TEST_F(DataPathVersionsTest, ZstdBatchesReachFetchV4UnlessTheTopicIsZstd) {
     SCOPED_TRACE("compression.type=" + compression);
     const std::string topic = "zstd-" + compression;
     create_topic(topic, compression);
-    ASSERT_EQ(produce(topic, zstd, 7), 0);
+    ASSERT_EQ(produce(topic, zstd, 7).error_code, 0);
     const bool zstd_topic = compression == "zstd";
     for (std::int16_t v : {4, 9}) {
       const auto pd = fetch(topic, v);
