@@ -21,7 +21,7 @@
 namespace sluice::coordinator {
 class Controller;
 class GroupCoordinator;
-class MetadataImage;
+struct MetadataImage;
 class TransactionCoordinator;
 }  // namespace sluice::coordinator
 

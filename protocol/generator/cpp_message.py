@@ -453,6 +453,10 @@ class Emitter:
             if s.name == m.name:
                 raise ValueError("%s: struct named like its message" % m.path)
             out.append("  struct %s {" % s.name)
+            # User-provided: clang holds a nested struct with default member
+            # initializers not default-constructible until the enclosing one
+            # is complete, and a std::optional<Nested> member asks before that.
+            out.append("    %s() {}" % s.name)
             out.extend(self.members(s.fields, 4))
             out.append("    bool operator==(const %s&) const = default;" % s.name)
             out.append("  };")

@@ -107,7 +107,7 @@ void Session::start() {
 
 bool Session::may_read_next(bool& needs_budget_slot) {
   needs_budget_slot = false;
-  if (unsent_bytes_ > limits_.max_unsent_response_bytes) return false;
+  if (responses_backlogged()) return false;
   // One queued request per connection is always allowed, like Kafka's one
   // request in flight per channel; deeper pipelining needs room here and in
   // the broker-wide queued.max.requests budget.
@@ -183,7 +183,7 @@ void Session::on_read_error(const std::error_code& ec) {
 asio::awaitable<void> Session::process_loop([[maybe_unused]] std::shared_ptr<Session> self) {
   try {
     for (;;) {
-      while (state_ != State::kClosed && (requests_.empty() || unsent_bytes_ > limits_.max_unsent_response_bytes)) {
+      while (state_ != State::kClosed && (requests_.empty() || responses_backlogged())) {
         if (requests_.empty() && state_ == State::kDraining) break;
         co_await processor_wakeup_.wait();
       }
@@ -237,6 +237,8 @@ asio::awaitable<void> Session::write_loop([[maybe_unused]] std::shared_ptr<Sessi
       PendingResponse& head = responses_.front();
       if (head.next_chunk == head.response.chunks.size()) {
         responses_.pop_front();
+        processor_wakeup_.notify();  // the backlog may have room again
+        reader_wakeup_.notify();
         continue;
       }
       std::error_code ec;
@@ -327,6 +329,13 @@ asio::awaitable<std::error_code> Session::send_file_range(const FileRange& range
     co_return std::error_code(errno, std::system_category());
   }
   co_return std::error_code{};
+}
+
+// A client that does not read its responses stops being served (and then
+// read) once too many response bytes, or too many responses, wait for it:
+// small responses cost more in bookkeeping than in bytes.
+bool Session::responses_backlogged() const {
+  return unsent_bytes_ > limits_.max_unsent_response_bytes || responses_.size() >= limits_.max_queued_requests;
 }
 
 void Session::sent(std::uint64_t bytes) {

@@ -100,6 +100,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // dropped, otherwise (peer closed its side) they are still processed, as
   // Kafka processes the complete receives of a closing channel.
   void begin_drain(bool discard_queued);
+  bool responses_backlogged() const;
   void clear_queued_requests();
   void on_read_error(const std::error_code& ec);
   asio::awaitable<std::error_code> write_memory_chunks();

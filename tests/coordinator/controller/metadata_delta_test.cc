@@ -177,7 +177,10 @@ TEST(MetadataDeltaTest, FeaturesAndBrokers) {
   protocol::RegisterBrokerRecord reg;
   reg.broker_id = 1;
   reg.broker_epoch = 10;
-  reg.end_points.push_back({"PLAINTEXT", "localhost", 9092, 0, {}});
+  auto& endpoint = reg.end_points.emplace_back();
+  endpoint.name = "PLAINTEXT";
+  endpoint.host = "localhost";
+  endpoint.port = 9092;
   ASSERT_TRUE(delta.replay(reg).ok());
   EXPECT_TRUE(delta.current().broker(1)->fenced);
 

@@ -99,7 +99,9 @@ TEST(TxnRecordsTest, ReadsFlexibleVersionOne) {
   v.producer_epoch = 1;
   v.transaction_timeout_ms = 1000;
   v.transaction_status = 2;  // PrepareCommit
-  v.transaction_partitions.emplace().push_back({"x", {3, 4}, {}});
+  auto& partitions = v.transaction_partitions.emplace().emplace_back();
+  partitions.topic = "x";
+  partitions.partition_ids = {3, 4};
   v.transaction_last_update_timestamp_ms = 9;
   v.transaction_start_timestamp_ms = 8;
   Bytes bytes{0, 1};
