@@ -10,7 +10,6 @@ BOOTSTRAP = os.environ.get("SLUICE_BOOTSTRAP", "127.0.0.1:9092")
 TOPIC = os.environ.get("SLUICE_TOPIC", "compat")
 GROUP = os.environ.get("SLUICE_GROUP", "compat-group")
 TXN_ID = os.environ.get("SLUICE_TXN_ID", "compat-txn")
-WORK = os.environ.get("COMPAT_WORK", ".")
 BROKER_ID = 1
 
 BASE_TIMESTAMP = 1600000000000

@@ -42,11 +42,7 @@ func consumeFromEnd() {
 
 func consumeFromTimestamp() {
 	sent := compat.Keyed(30, "k", "v")
-	msgs := toMessages(sent)
-	for i := range msgs {
-		msgs[i].Time = timeOf(compat.BaseTimestamp + int64(i)*1000)
-	}
-	produce(nil, msgs)
+	produce(nil, timestamped(sent))
 	conn := dialLeader(0)
 	defer conn.Close()
 	for _, lookup := range []struct {

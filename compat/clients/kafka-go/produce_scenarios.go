@@ -45,11 +45,7 @@ func headers() {
 
 func timestamps() {
 	sent := compat.Keyed(10, "k", "v")
-	msgs := toMessages(sent)
-	for i := range msgs {
-		msgs[i].Time = timeOf(compat.BaseTimestamp + int64(i)*1000)
-	}
-	produce(nil, msgs)
+	produce(nil, timestamped(sent))
 	got := readPartition(0, kafka.FirstOffset, len(sent))
 	expectRecords(got, sent)
 	// kafka-go 0.2.1 does not expose the timestamp type, only the time.
@@ -61,6 +57,16 @@ func timestamps() {
 
 func timeOf(ms int64) time.Time {
 	return time.UnixMilli(ms)
+}
+
+// timestamped gives record i the explicit CreateTime BaseTimestamp + i s
+// (the timestamps and consume_from_timestamp scenarios).
+func timestamped(records []compat.Record) []kafka.Message {
+	msgs := toMessages(records)
+	for i := range msgs {
+		msgs[i].Time = timeOf(compat.BaseTimestamp + int64(i)*1000)
+	}
+	return msgs
 }
 
 func nullKeys() {

@@ -8,12 +8,10 @@ const path = require('node:path');
 const {createRequire} = require('node:module');
 const {
   BOOTSTRAP, TOPIC, GROUP, TXN_ID, BASE_TIMESTAMP, MESSAGE_TOO_LARGE, TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS,
-  INVALID_RECORD, fail, na, check, log, keyed, compressible, oneMiB, expectRecords, sleep, main,
+  INVALID_RECORD, fail, na, check, log, keyed, compressible, oneMiB, expectRecords, sleep, main, QUIET_MS, waitUntil,
+  str, expectOffsets, keyOrderingRecords, expectKeyOrdering, perPartitionRecords, expectPerPartition, txnRecords,
+  tombstoneRecords,
 } = require('../../lib/js/compat.js');
-const {
-  QUIET_MS, waitUntil, str, expectOffsets, keyOrderingRecords, expectKeyOrdering, perPartitionRecords,
-  expectPerPartition, txnRecords, tombstoneRecords,
-} = require('../node/checks.js');
 
 // COMPAT_DEBUG=1 turns on the client's `debug` loggers (every request and
 // response) on stderr; they read DEBUG when the package loads.

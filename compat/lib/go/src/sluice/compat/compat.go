@@ -38,7 +38,6 @@ var (
 	Topic     = env("SLUICE_TOPIC", "compat")
 	Group     = env("SLUICE_GROUP", "compat-group")
 	TxnID     = env("SLUICE_TXN_ID", "compat-txn")
-	Work      = env("COMPAT_WORK", ".")
 )
 
 // verdict ends a scenario early; it is recovered by Main.
