@@ -105,11 +105,12 @@ asio::awaitable<MetadataResponse> handle_metadata(RequestContext& ctx, MetadataR
   } else {
     for (const auto& requested : *req.topics) {
       const coordinator::TopicImage* topic = nullptr;
-      if (requested.name && std::ranges::find(created, *requested.name) == created.end()) {
+      if (requested.name) {
         topic = image->topic(*requested.name);
       } else if (!requested.topic_id.is_zero()) {
         topic = image->topic(requested.topic_id);
       }
+      if (topic && std::ranges::find(created, topic->name) != created.end()) topic = nullptr;
       if (topic) {
         add(*topic);
         continue;
