@@ -118,9 +118,15 @@ Result<LegacyMessageSet> read_legacy_message_set(std::span<const std::uint8_t> b
     if (inner.empty()) return corrupt("compressed wrapper with no messages");
     // KIP-31: magic 1 inner offsets are relative; the wrapper has the last
     // absolute offset. A LogAppendTime wrapper's timestamp applies to all.
-    const std::int64_t last_relative = inner.back().offset;
+    // Offsets past int64's range are corrupt input (found by the fuzzer).
+    std::int64_t base = 0;
+    if (outer->magic == 1 && __builtin_sub_overflow(outer->offset, inner.back().offset, &base)) {
+      return corrupt("inner offset out of range");
+    }
     for (LegacyMessage& m : inner) {
-      if (outer->magic == 1) m.offset = outer->offset - last_relative + m.offset;
+      if (outer->magic == 1 && __builtin_add_overflow(base, m.offset, &m.offset)) {
+        return corrupt("inner offset out of range");
+      }
       if (outer->timestamp_type() == TimestampType::kLogAppendTime) {
         m.timestamp = outer->timestamp;
         m.attributes = static_cast<std::int8_t>(m.attributes | legacy_attributes::kTimestampType);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "protocol/compression/lz4_codec.h"
@@ -68,6 +69,16 @@ TEST(LegacyMessageSet, Magic0Lz4CarriesTheKafka3160Checksum) {
 TEST(LegacyMessageSet, CrcMismatchIsCorrupt) {
   std::vector<std::uint8_t> bytes = build_legacy(1, CompressionType::kNone);
   bytes[30] ^= 0x40;
+  auto set = read_legacy_message_set(bytes, kMaxInflate);
+  EXPECT_EQ(set.code(), ErrorCode::CORRUPT_MESSAGE);
+}
+
+TEST(LegacyMessageSet, WrapperOffsetThatOverflowsTheInnerOffsetsIsCorrupt) {
+  // Found by the fuzzer: a magic 1 wrapper at offset INT64_MIN made the
+  // absolute inner offsets (wrapper - last relative + relative) overflow.
+  std::vector<std::uint8_t> bytes = build_legacy(1, CompressionType::kGzip);
+  bytes[0] = 0x80;  // the wrapper's offset (outside the CRC): INT64_MIN
+  std::fill(bytes.begin() + 1, bytes.begin() + 8, 0);
   auto set = read_legacy_message_set(bytes, kMaxInflate);
   EXPECT_EQ(set.code(), ErrorCode::CORRUPT_MESSAGE);
 }
