@@ -11,6 +11,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [ "${1:-}" = test ]; then
+  # The test build: clang 16 for ASan+UBSan and libFuzzer (libclang-rt-16-dev has the fuzzer runtime).
+  packages+=(clang-16 libclang-rt-16-dev)
   packages+=(kcat librdkafka-dev python3-confluent-kafka python3-kafka python3-snappy python3-lz4 python3-zstandard)
   # Go clients (sarama, kafka-go, confluent-kafka-go) from Debian's golang-*-dev, built with GO111MODULE=off.
   packages+=(golang-go golang-github-shopify-sarama-dev golang-github-segmentio-kafka-go-dev

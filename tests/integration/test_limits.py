@@ -1,11 +1,14 @@
 """Resource limits of the real broker, driven with raw sockets: a request
 size over socket.request.max.bytes and array counts of 2^31 are refused
 before anything is allocated, max.connections.per.ip closes the extra
-connection, a client that sends without ever reading stops being read
-(queued.max.requests) instead of growing the broker. Each test prints the
-broker's RSS figures."""
+connection, max.connections holds the extra one back until a slot frees,
+a client that sends without ever reading stops being read
+(queued.max.requests) instead of growing the broker, and 10,000 idle
+connections are held in bounded memory. Each test prints the broker's RSS
+figures."""
 
 import os
+import resource
 import socket
 import struct
 import sys
@@ -119,6 +122,26 @@ class LimitsTest(unittest.TestCase):
                 s.close()
             self.assertEqual(broker.stop(), 0)
 
+    def test_max_connections_holds_the_extra_connection_until_a_slot_frees(self):
+        # Kafka's acceptor stops accepting at max.connections: the extra
+        # client waits in the listen backlog and is served once one closes.
+        with SluiceBroker(overrides={"max.connections": "5"}) as broker:
+            held = [connect(broker) for _ in range(5)]
+            for s in held:
+                s.sendall(api_versions())
+                read_response(s)
+            waiting = connect(broker)
+            waiting.sendall(api_versions(9))
+            waiting.settimeout(1.5)
+            with self.assertRaises(socket.timeout):
+                waiting.recv(1)
+            held.pop().close()
+            waiting.settimeout(10)
+            self.assertEqual(struct.unpack(">i", read_response(waiting)[:4])[0], 9)
+            for s in held + [waiting]:
+                s.close()
+            self.assertEqual(broker.stop(), 0)
+
     def test_a_client_that_never_reads_does_not_grow_the_broker(self):
         with SluiceBroker(overrides={"queued.max.requests": "500"}) as broker:
             self.assert_serves(broker)
@@ -149,6 +172,44 @@ class LimitsTest(unittest.TestCase):
                 self.assertLess(after - halfway, 4 * MiB, "the broker keeps growing while the client sends")
                 self.assert_serves(broker)  # other connections are unaffected
             self.assertEqual(broker.stop(), 0)
+
+    def test_ten_thousand_idle_connections_are_held_with_bounded_memory(self):
+        count = 10_000
+        need = count + 200
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        try:
+            # The broker inherits the limit; raising the hard limit needs root.
+            resource.setrlimit(resource.RLIMIT_NOFILE, (max(need, soft), max(need, hard)))
+        except (ValueError, OSError):
+            if os.environ.get("CI") == "true":
+                raise
+            self.skipTest(f"the file descriptor limit ({hard}) is below {need}")
+        self.addCleanup(resource.setrlimit, resource.RLIMIT_NOFILE, (soft, hard))
+        with SluiceBroker() as broker:
+            self.assert_serves(broker)
+            before = rss(broker)
+            conns = []
+            try:
+                # In batches, each answered once before the next: the broker
+                # really holds them all, and the listen backlog (50, Kafka's
+                # default) never overflows into 1 s SYN retransmits.
+                for first in range(0, count, 40):
+                    batch = [connect(broker) for _ in range(min(40, count - first))]
+                    for s in batch:
+                        s.sendall(api_versions())
+                    for s in batch:
+                        read_response(s)
+                    conns += batch
+                growth = rss(broker) - before
+                print(f"\n{count} idle connections: broker RSS growth {growth / MiB:.1f} MiB "
+                      f"({growth / count / 1024:.1f} KiB each)", file=sys.stderr)
+                self.assertLess(growth, 256 * MiB)
+                self.assert_serves(broker)
+            finally:
+                for s in conns:
+                    s.close()
+            self.assertEqual(broker.stop(), 0)
+
 
 if __name__ == "__main__":
     unittest.main()
