@@ -15,6 +15,8 @@ tools/install-deps.sh test
 # -g1: line tables for the sanitizer's stacks, at a fraction of full debug info's build time.
 CC=clang-16 CXX=clang++-16 tools/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
   -DSLUICE_SANITIZE=ON -DSLUICE_FUZZ=ON -DSLUICE_BENCH=OFF
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j2)
+# Three at a time on 2 cores: the matrix, the kill loop and the integration
+# tests mostly wait on processes and sockets, and the fuzzers run for a fixed time.
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j3)
 # The client compatibility matrix's table (CTest prints a passing test's output only on failure).
 sed -n '/^| scenario/,$p' build-asan/compat/compat.md
