@@ -20,3 +20,8 @@ CC=clang-16 CXX=clang++-16 tools/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -D
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j3)
 # The client compatibility matrix's table (CTest prints a passing test's output only on failure).
 sed -n '/^| scenario/,$p' build-asan/compat/compat.md
+# The reliability figures the README reports: fuzz executions, the kill
+# loop's acknowledged and lost records, the broker's RSS under the limits tests.
+awk '/Testing: fuzz\./ { target = $3 }
+     /^stat::number_of_executed_units/ { print target ": " $2 " executions" }
+     /^kill loop|RSS growth/ { print }' build-asan/Testing/Temporary/LastTest.log

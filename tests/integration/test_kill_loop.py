@@ -124,10 +124,11 @@ class KillLoopTest(unittest.TestCase):
             self.assertEqual(remaining, 0, "records still unacknowledged at the end")
             self.assertEqual(work.failed, [], "deliveries failed")
             self.assertGreater(len(work.acked), 100, "the workload hardly ran")
-            self.check_log(broker.bootstrap, topic, work.acked)
+            in_log = self.check_log(broker.bootstrap, topic, work.acked)
             self.check_commits(broker.bootstrap, group, topic, work)
-            print(f"\nkill loop {overrides}: kills={KILLS} acknowledged={len(work.acked)} lost=0 "
-                  f"duplicates=0 commits={work.commits_acked}", file=sys.stderr)
+            print(f"\nkill loop {overrides}: kills={KILLS} acknowledged={len(work.acked)} "
+                  f"lost={len([v for v in work.acked if v not in in_log])} records in the log={len(in_log)} "
+                  f"committed offsets={work.commits_acked}", file=sys.stderr)
             self.assertEqual(broker.stop(), 0)
 
     def check_log(self, bootstrap, topic, acked):
@@ -159,6 +160,7 @@ class KillLoopTest(unittest.TestCase):
         self.assertEqual(lost[:5], [], f"{len(lost)} acknowledged records lost")
         moved = [(v, where, seen[v]) for v, where in acked.items() if seen[v] != where]
         self.assertEqual(moved[:5], [], "acknowledged records at other offsets than acknowledged")
+        return seen
 
     def check_commits(self, bootstrap, group, topic, work):
         consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group, "enable.auto.commit": False})

@@ -51,6 +51,16 @@ def connect(broker, timeout=10):
     return s
 
 
+def served_connections(broker, n):
+    """n new connections, each answered once (so the broker has accepted them)."""
+    conns = [connect(broker) for _ in range(n)]
+    for s in conns:
+        s.sendall(api_versions())
+    for s in conns:
+        read_response(s)
+    return conns
+
+
 def read_response(s):
     size = struct.unpack(">i", recv_exact(s, 4))[0]
     return recv_exact(s, size)
@@ -108,10 +118,7 @@ class LimitsTest(unittest.TestCase):
 
     def test_max_connections_per_ip_closes_the_extra_connection(self):
         with SluiceBroker(overrides={"max.connections.per.ip": "5"}) as broker:
-            held = [connect(broker) for _ in range(5)]
-            for s in held:
-                s.sendall(api_versions())
-                read_response(s)
+            held = served_connections(broker, 5)
             extra = connect(broker)
             self.assertTrue(closed_by_peer(extra))
             extra.close()
@@ -126,10 +133,7 @@ class LimitsTest(unittest.TestCase):
         # Kafka's acceptor stops accepting at max.connections: the extra
         # client waits in the listen backlog and is served once one closes.
         with SluiceBroker(overrides={"max.connections": "5"}) as broker:
-            held = [connect(broker) for _ in range(5)]
-            for s in held:
-                s.sendall(api_versions())
-                read_response(s)
+            held = served_connections(broker, 5)
             waiting = connect(broker)
             waiting.sendall(api_versions(9))
             waiting.settimeout(1.5)
@@ -194,12 +198,7 @@ class LimitsTest(unittest.TestCase):
                 # really holds them all, and the listen backlog (50, Kafka's
                 # default) never overflows into 1 s SYN retransmits.
                 for first in range(0, count, 40):
-                    batch = [connect(broker) for _ in range(min(40, count - first))]
-                    for s in batch:
-                        s.sendall(api_versions())
-                    for s in batch:
-                        read_response(s)
-                    conns += batch
+                    conns += served_connections(broker, min(40, count - first))
                 growth = rss(broker) - before
                 print(f"\n{count} idle connections: broker RSS growth {growth / MiB:.1f} MiB "
                       f"({growth / count / 1024:.1f} KiB each)", file=sys.stderr)
