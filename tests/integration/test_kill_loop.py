@@ -107,7 +107,7 @@ class KillLoopTest(unittest.TestCase):
     def run_loop(self, overrides):
         with SluiceBroker(overrides=overrides) as broker:
             topic, group = f"kill-{uuid.uuid4().hex[:8]}", f"kill-group-{uuid.uuid4().hex[:8]}"
-            admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+            admin = AdminClient({"bootstrap.servers": broker.bootstrap, "logger": QUIET})
             admin.create_topics([NewTopic(topic, PARTITIONS, 1)])[topic].result(TIMEOUT)
 
             work = Workload(broker.bootstrap, topic, group)
