@@ -237,8 +237,7 @@ asio::awaitable<void> Session::write_loop([[maybe_unused]] std::shared_ptr<Sessi
       PendingResponse& head = responses_.front();
       if (head.next_chunk == head.response.chunks.size()) {
         responses_.pop_front();
-        processor_wakeup_.notify();  // the backlog may have room again
-        reader_wakeup_.notify();
+        backlog_shrank();
         continue;
       }
       std::error_code ec;
@@ -338,11 +337,15 @@ bool Session::responses_backlogged() const {
   return unsent_bytes_ > limits_.max_unsent_response_bytes || responses_.size() >= limits_.max_queued_requests;
 }
 
+void Session::backlog_shrank() {
+  processor_wakeup_.notify();
+  reader_wakeup_.notify();
+}
+
 void Session::sent(std::uint64_t bytes) {
   unsent_bytes_ -= std::min(bytes, unsent_bytes_);
   touch();
-  processor_wakeup_.notify();
-  reader_wakeup_.notify();
+  backlog_shrank();
 }
 
 asio::awaitable<void> Session::idle_loop([[maybe_unused]] std::shared_ptr<Session> self) {

@@ -101,6 +101,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Kafka processes the complete receives of a closing channel.
   void begin_drain(bool discard_queued);
   bool responses_backlogged() const;
+  // Fewer unsent bytes or responses: the processor and the reader may go on.
+  void backlog_shrank();
   void clear_queued_requests();
   void on_read_error(const std::error_code& ec);
   asio::awaitable<std::error_code> write_memory_chunks();

@@ -8,9 +8,9 @@ import json
 import os
 import shutil
 import subprocess
-import unittest
 
 from group_helpers import SharedBrokerTestCase
+from sluice_harness import cannot_run
 
 JS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "js")
 SCENARIO_TIMEOUT = 180
@@ -18,15 +18,6 @@ SCENARIO_TIMEOUT = 180
 # cannot check (a sandbox that intercepts TLS, a machine offline).
 _UNREACHABLE = ("SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
                 "CERT_", "ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENETUNREACH")
-
-
-def _cannot_run(reason):
-    """CI (CI=true) installs node and reaches npm: there, a missing piece
-    fails the test. Elsewhere (a sandboxed fresh machine) it is skipped,
-    saying why."""
-    if os.environ.get("CI") == "true":
-        raise RuntimeError(reason)
-    raise unittest.SkipTest(reason)
 
 
 def _pinned_kafkajs():
@@ -48,7 +39,7 @@ class KafkaJsTestCase(SharedBrokerTestCase):
     @classmethod
     def setUpClass(cls):
         if shutil.which("node") is None or shutil.which("npm") is None:
-            _cannot_run("node and npm are not installed (tools/install-deps.sh test installs them)")
+            cannot_run("node and npm are not installed (tools/install-deps.sh test installs them)")
         if _installed_kafkajs() != _pinned_kafkajs():
             # npm ci installs exactly what package-lock.json pins.
             result = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--fetch-retries=2",
@@ -57,7 +48,7 @@ class KafkaJsTestCase(SharedBrokerTestCase):
             if result.returncode != 0:
                 output = result.stdout + result.stderr
                 if any(code in output for code in _UNREACHABLE):
-                    _cannot_run(f"the npm registry cannot be reached to install kafkajs:\n{output}")
+                    cannot_run(f"the npm registry cannot be reached to install kafkajs:\n{output}")
                 raise RuntimeError(f"npm ci failed:\n{output}")
         super().setUpClass()
 
