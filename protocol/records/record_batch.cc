@@ -74,6 +74,11 @@ Result<RecordBatchHeader> parse_batch_header(std::span<const std::uint8_t> bytes
     return {ErrorCode::CORRUPT_MESSAGE, "record batch length " + std::to_string(h.batch_length) + " is too small"};
   }
   if (h.records_count < 0) return {ErrorCode::CORRUPT_MESSAGE, "negative record count"};
+  // Offsets are below INT64_MAX, so a header whose next offset does not fit
+  // (a corrupt segment, a hostile producer) is corrupt, not arithmetic to overflow.
+  if (h.last_offset_delta < 0 || h.base_offset > std::numeric_limits<std::int64_t>::max() - 1 - h.last_offset_delta) {
+    return {ErrorCode::CORRUPT_MESSAGE, "record batch offsets overflow"};
+  }
   return h;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <limits>
 #include <string>
 
 #include "protocol/compression/codec.h"
@@ -210,6 +211,21 @@ TEST(RecordBatch, ClaimedCountsAndLengthsAllocateNothing) {
   std::vector<std::uint8_t> scratch;
   EXPECT_EQ(view->records(records, scratch, kMaxInflate).code, ErrorCode::CORRUPT_MESSAGE);
   EXPECT_LT(records.capacity(), 1000u);
+}
+
+// Found by the segment recovery fuzzer: a header whose last offset overflows
+// int64 was arithmetic on garbage; it is corrupt, whatever the CRC says.
+TEST(RecordBatch, OffsetsThatOverflowAreCorrupt) {
+  std::vector<std::uint8_t> bytes = sample_batch(CompressionType::kNone);  // last offset delta 2
+  set_base_offset(bytes, std::numeric_limits<std::int64_t>::max() - 3);
+  ASSERT_TRUE(parse_batch_header(bytes).ok());  // its next offset, INT64_MAX, still fits
+  set_base_offset(bytes, std::numeric_limits<std::int64_t>::max() - 2);
+  EXPECT_EQ(parse_batch_header(bytes).status().code, ErrorCode::CORRUPT_MESSAGE);
+  EXPECT_EQ(RecordBatchView::parse(bytes).status().code, ErrorCode::CORRUPT_MESSAGE);
+
+  set_base_offset(bytes, 0);
+  bytes[batch_layout::kLastOffsetDelta] = 0xff;  // a negative delta
+  EXPECT_EQ(parse_batch_header(bytes).status().code, ErrorCode::CORRUPT_MESSAGE);
 }
 
 TEST(RecordBatch, EntryIteratorWalksBatchesAndStopsAtAPartialOne) {
