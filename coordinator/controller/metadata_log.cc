@@ -29,7 +29,7 @@ Status decode_batch(const protocol::RecordBatchView& batch, std::vector<Versione
   out.clear();
   out.reserve(records.size());
   for (const protocol::Record& r : records) {
-    const std::int64_t offset = batch.header().base_offset + r.offset_delta;
+    const std::int64_t offset = protocol::record_offset(batch.header(), r);
     if (!r.value) {
       return Status{ErrorCode::CORRUPT_MESSAGE,
                     "Metadata record at offset " + std::to_string(offset) + " has no value"};

@@ -107,7 +107,7 @@ protocol::Status GroupReplay::apply(const protocol::RecordBatchView& batch) {
     return {};
   }
   RecordOrigin origin;
-  origin.batch_offset = header.base_offset + records_.front().offset_delta;
+  origin.batch_offset = protocol::record_offset(header, records_.front());
   if (header.is_transactional()) origin.transactional_producer = header.producer_id;
   for (const protocol::Record& r : records_) {
     if (!r.key) continue;  // Kafka fails the load; a keyless record here is no group's

@@ -38,9 +38,9 @@ Result<std::vector<std::uint8_t>> down_convert(std::span<const std::uint8_t> bat
     LegacyMessageSetBuilder builder(
         to_magic, *codec, log_append ? TimestampType::kLogAppendTime : TimestampType::kCreateTime, h.max_timestamp);
     for (const Record& r : records) {
-      const std::int64_t offset = h.base_offset + r.offset_delta;
+      const std::int64_t offset = record_offset(h, r);
       if (*codec == CompressionType::kNone && offset < first_offset) continue;
-      builder.append(offset, h.base_timestamp + r.timestamp_delta, r.key, r.value);
+      builder.append(offset, record_timestamp(h, r), r.key, r.value);
     }
     if (builder.empty()) continue;
     Result<std::vector<std::uint8_t>> converted = builder.build();

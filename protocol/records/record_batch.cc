@@ -36,6 +36,20 @@ std::int32_t RecordBatchHeader::last_sequence() const {
   return base_sequence + last_offset_delta;
 }
 
+namespace {
+std::int64_t wrapping_add(std::int64_t a, std::int64_t b) {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
+}
+}  // namespace
+
+std::int64_t record_offset(const RecordBatchHeader& h, const Record& r) {
+  return wrapping_add(h.base_offset, r.offset_delta);
+}
+
+std::int64_t record_timestamp(const RecordBatchHeader& h, const Record& r) {
+  return wrapping_add(h.base_timestamp, r.timestamp_delta);
+}
+
 Result<EntryHeader> peek_entry(std::span<const std::uint8_t> bytes) {
   if (bytes.size() < batch_layout::kMagic + 1) return {ErrorCode::CORRUPT_MESSAGE, "entry header cut short"};
   Reader r(bytes);

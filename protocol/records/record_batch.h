@@ -86,6 +86,12 @@ struct RecordBatchHeader {
   std::int32_t last_sequence() const;
 };
 
+// A record's offset and timestamp from its batch's bases. The deltas come off
+// the wire or a disk unchecked, so the sum wraps as Java's long does instead
+// of overflowing.
+std::int64_t record_offset(const RecordBatchHeader& h, const Record& r);
+std::int64_t record_timestamp(const RecordBatchHeader& h, const Record& r);
+
 // The offset, size and magic every log entry starts with, for batches and
 // legacy messages alike.
 struct EntryHeader {

@@ -197,7 +197,7 @@ Result<Cleaner::MapOutcome> Cleaner::build_offset_map(std::span<const Log::Segme
           return false;
         }
         for (const protocol::Record& r : records_) {
-          const std::int64_t offset = h.base_offset + r.offset_delta;
+          const std::int64_t offset = protocol::record_offset(h, r);
           ++stats.map_records_read;
           if (offset < first_dirty || !r.key) continue;
           if (!map_.put(*r.key, offset)) {
@@ -351,7 +351,7 @@ Status Cleaner::filter_batch(std::span<const std::uint8_t> entry, Round& round, 
   bool kept_tombstone = false;
   for (std::size_t i = 0; i < records_.size() && !discard_records; ++i) {
     const protocol::Record& r = records_[i];
-    const std::int64_t offset = h.base_offset + r.offset_delta;
+    const std::int64_t offset = protocol::record_offset(h, r);
     if (h.is_control() || should_retain(h, r, offset, round)) {
       kept.push_back(i);
       kept_tombstone |= !h.is_control() && !r.value.has_value();
@@ -407,7 +407,7 @@ Status Cleaner::filter_batch(std::span<const std::uint8_t> entry, Round& round, 
   protocol::RecordBatchBuilder builder(options);
   for (std::size_t i : kept) {
     const protocol::Record& r = records_[i];
-    builder.append_at(h.base_offset + r.offset_delta, h.base_timestamp + r.timestamp_delta, r.key, r.value, r.headers);
+    builder.append_at(protocol::record_offset(h, r), protocol::record_timestamp(h, r), r.key, r.value, r.headers);
   }
   builder.set_last_offset(h.last_offset());
   auto built = builder.build();

@@ -175,8 +175,8 @@ Result<std::optional<TimestampAndOffset>> LogSegment::find_offset_by_timestamp(s
     }
     const bool append_time = h.timestamp_type() == protocol::TimestampType::kLogAppendTime;
     for (const protocol::Record& r : records) {
-      const std::int64_t ts = append_time ? h.max_timestamp : h.base_timestamp + r.timestamp_delta;
-      const std::int64_t offset = h.base_offset + r.offset_delta;
+      const std::int64_t ts = append_time ? h.max_timestamp : protocol::record_timestamp(h, r);
+      const std::int64_t offset = protocol::record_offset(h, r);
       if (ts >= timestamp && offset >= starting_offset) {
         found = TimestampAndOffset{ts, offset, std::nullopt};
         if (h.partition_leader_epoch >= 0) found->leader_epoch = h.partition_leader_epoch;

@@ -58,7 +58,7 @@ class RecordChecker {
       if (!protocol::read_record(r, rec)) {
         return {ErrorCode::CORRUPT_MESSAGE, std::string("record ") + std::to_string(i) + ": " + r.error()};
       }
-      const std::int64_t ts = h.base_timestamp + rec.timestamp_delta;
+      const std::int64_t ts = protocol::record_timestamp(h, rec);
       max_timestamp = std::max(max_timestamp, ts);
       if (!h.is_control() && config_.compact() && !rec.key) {
         errors_.push_back({first_index + i, "Compacted topic cannot accept message without key."});
@@ -77,8 +77,16 @@ class RecordChecker {
 
  private:
   bool out_of_range(std::int64_t ts) const {
-    return (ts < ctx_.now_ms && ctx_.now_ms - ts > bounds_.before) ||
-           (ts > ctx_.now_ms && ts - ctx_.now_ms > bounds_.after);
+    return ts < ctx_.now_ms ? exceeds(ctx_.now_ms, ts, bounds_.before) : exceeds(ts, ctx_.now_ms, bounds_.after);
+  }
+
+  // later - earlier > bound, for a difference past int64 too (a timestamp
+  // near INT64_MIN): that exceeds every bound but the default Long.MAX_VALUE,
+  // which Kafka takes as no bound at all.
+  static bool exceeds(std::int64_t later, std::int64_t earlier, std::int64_t bound) {
+    std::int64_t diff = 0;
+    if (__builtin_sub_overflow(later, earlier, &diff)) return bound != std::numeric_limits<std::int64_t>::max();
+    return diff > bound;
   }
 
   const LogConfig& config_;
@@ -103,7 +111,7 @@ Status check_batch(const RecordBatchView& batch, const LogConfig& config, const 
     if (h.has_producer_id() && h.base_sequence < 0) return {ErrorCode::INVALID_RECORD, "Invalid sequence number"};
   }
   if (h.records_count == 0) return {ErrorCode::INVALID_RECORD, "Record batch has no records"};
-  if (h.records_count != h.last_offset_delta + 1 && !h.is_compressed()) {
+  if (h.records_count != std::int64_t{h.last_offset_delta} + 1 && !h.is_compressed()) {
     return {ErrorCode::INVALID_RECORD,
             "Record count " + std::to_string(h.records_count) + " does not match the batch's offset range"};
   }
@@ -163,7 +171,7 @@ Result<std::vector<std::uint8_t>> rebuild(const RecordBatchHeader& h, std::span<
   o.transactional = h.is_transactional();
   o.control = h.is_control();
   protocol::RecordBatchBuilder builder(o);
-  for (const Record& r : decoded) builder.append(h.base_timestamp + r.timestamp_delta, r.key, r.value, r.headers);
+  for (const Record& r : decoded) builder.append(protocol::record_timestamp(h, r), r.key, r.value, r.headers);
   return builder.build();
 }
 

@@ -21,7 +21,7 @@ protocol::Result<std::optional<ControlBatchMarker>> read_control_batch_marker(co
   // Kafka's Record.timestamp(): the batch's max timestamp under LogAppendTime.
   const std::int64_t timestamp = h.timestamp_type() == protocol::TimestampType::kLogAppendTime
                                      ? h.max_timestamp
-                                     : h.base_timestamp + records.front().timestamp_delta;
+                                     : protocol::record_timestamp(h, records.front());
   return std::optional<ControlBatchMarker>{ControlBatchMarker{*marker, timestamp}};
 }
 

@@ -103,8 +103,8 @@ inline std::vector<ReadRecord> records_in(const FileSlice& slice) {
                  : std::nullopt;
       };
       const bool append_time = h.timestamp_type() == protocol::TimestampType::kLogAppendTime;
-      out.push_back({h.base_offset + r.offset_delta,
-                     append_time ? h.max_timestamp : h.base_timestamp + r.timestamp_delta, str(r.key), str(r.value)});
+      out.push_back({protocol::record_offset(h, r), append_time ? h.max_timestamp : protocol::record_timestamp(h, r),
+                     str(r.key), str(r.value)});
     }
   }
   return out;

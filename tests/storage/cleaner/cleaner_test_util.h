@@ -136,9 +136,9 @@ class LogFixture : public ::testing::Test {
         std::vector<std::uint8_t> scratch;
         EXPECT_TRUE(batch->records(records, scratch, 64 << 20).ok());
         for (const auto& rec : records) {
-          const std::int64_t o = h.base_offset + rec.offset_delta;
+          const std::int64_t o = protocol::record_offset(h, rec);
           if (o < offset) continue;
-          out.records.push_back({o, string_of(rec.key), string_of(rec.value), h.base_timestamp + rec.timestamp_delta});
+          out.records.push_back({o, string_of(rec.key), string_of(rec.value), protocol::record_timestamp(h, rec)});
         }
       }
       if (next <= offset) break;

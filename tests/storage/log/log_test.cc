@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <limits>
 
 #include "protocol/records/legacy_message_set.h"
 #include "tests/storage/storage_test_util.h"
@@ -321,6 +322,34 @@ TEST_F(LogTest, TimestampsOutsideTheAllowedRangeAreRejected) {
   auto batch = make_values_batch(1, "old", clock_.now_ms() - 7'200'000);
   EXPECT_EQ(log->append_as_leader(batch, 0, AppendOrigin::kClient, errors).code(),
             protocol::ErrorCode::INVALID_TIMESTAMP);
+}
+
+// A producer's timestamp near INT64_MIN is further from now than int64 holds:
+// outside any configured bound, inside the default Long.MAX_VALUE (no bound).
+TEST_F(LogTest, TimestampsWhoseDistanceFromNowOverflowsAreCheckedNotWrapped) {
+  LogConfig config;
+  config.message_timestamp_before_max_ms = 3'600'000;
+  auto log = open_log(config);
+  std::vector<RecordError> errors;
+  auto batch = make_values_batch(1, "ancient", std::numeric_limits<std::int64_t>::min() + 1);
+  EXPECT_EQ(log->append_as_leader(batch, 0, AppendOrigin::kClient, errors).code(),
+            protocol::ErrorCode::INVALID_TIMESTAMP);
+}
+
+TEST_F(LogTest, RecordTimestampsPastInt64WrapAsKafkasDo) {
+  auto log = open_log();
+  append(*log, make_values_batch(1, "ancient", std::numeric_limits<std::int64_t>::min() + 1));
+  // Base timestamp INT64_MAX and a record delta of +1 (zigzag 2; the record's
+  // length and attributes come first).
+  auto batch = make_values_batch(1, "wraps", std::numeric_limits<std::int64_t>::max());
+  ASSERT_EQ(batch[protocol::batch_layout::kRecords + 2], 0);
+  batch[protocol::batch_layout::kRecords + 2] = 2;
+  protocol::update_crc(batch);
+  append(*log, batch);
+  auto all = read_all(*log);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].timestamp, std::numeric_limits<std::int64_t>::min() + 1);
+  EXPECT_EQ(all[1].timestamp, std::numeric_limits<std::int64_t>::min());
 }
 
 TEST_F(LogTest, LogAppendTimeStampsTheBroker) {
