@@ -7,6 +7,7 @@
 
 #include "coordinator/common/append_errors.h"
 #include "coordinator/group/group_partitioner.h"
+#include "protocol/int_math.h"
 
 namespace sluice::coordinator {
 
@@ -1113,8 +1114,9 @@ void GroupManager::expire_offsets() {
       if (subscribed && subscribed->contains(key.first)) continue;
       const CommittedOffset& value = logged.value;
       const std::int64_t base = from_state_change ? group.state_timestamp_ms() : value.commit_timestamp;
-      const bool is_expired =
-          value.expire_timestamp ? now >= *value.expire_timestamp : now - base >= config_.offsets_retention_ms;
+      const bool is_expired = value.expire_timestamp
+                                  ? now >= *value.expire_timestamp
+                                  : protocol::saturating_sub(now, base) >= config_.offsets_retention_ms;
       if (!is_expired) continue;
       tombstones.push_back(offset_tombstone({id, key.first, key.second}));
       removed.push_back(key);

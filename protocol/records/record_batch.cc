@@ -5,6 +5,7 @@
 #include <string>
 
 #include "protocol/compression/codec.h"
+#include "protocol/int_math.h"
 #include "protocol/reader.h"
 #include "protocol/records/crc32c.h"
 #include "protocol/writer.h"
@@ -35,12 +36,6 @@ std::int32_t RecordBatchHeader::last_sequence() const {
   if (base_sequence > kMax - last_offset_delta) return last_offset_delta - (kMax - base_sequence) - 1;
   return base_sequence + last_offset_delta;
 }
-
-namespace {
-std::int64_t wrapping_add(std::int64_t a, std::int64_t b) {
-  return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
-}
-}  // namespace
 
 std::int64_t record_offset(const RecordBatchHeader& h, const Record& r) {
   return wrapping_add(h.base_offset, r.offset_delta);

@@ -86,9 +86,8 @@ struct RecordBatchHeader {
   std::int32_t last_sequence() const;
 };
 
-// A record's offset and timestamp from its batch's bases. The deltas come off
-// the wire or a disk unchecked, so the sum wraps as Java's long does instead
-// of overflowing.
+// A record's offset and timestamp from its batch's bases (wrapping_add: the
+// deltas come off the wire or a disk unchecked).
 std::int64_t record_offset(const RecordBatchHeader& h, const Record& r);
 std::int64_t record_timestamp(const RecordBatchHeader& h, const Record& r);
 

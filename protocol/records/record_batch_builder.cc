@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "protocol/compression/codec.h"
+#include "protocol/int_math.h"
 #include "protocol/writer.h"
 
 namespace sluice::protocol {
@@ -35,8 +36,8 @@ Result<std::vector<std::uint8_t>> RecordBatchBuilder::build() const {
   std::size_t plain_size = 0;
   for (const Entry& e : entries_) {
     Record& r = records.emplace_back();
-    r.timestamp_delta = e.timestamp - base_timestamp;
-    r.offset_delta = static_cast<std::int32_t>(e.offset - base_offset);
+    r.timestamp_delta = wrapping_sub(e.timestamp, base_timestamp);
+    r.offset_delta = static_cast<std::int32_t>(wrapping_sub(e.offset, base_offset));
     r.key = e.key;
     r.value = e.value;
     r.headers = e.headers;
@@ -65,7 +66,7 @@ Result<std::vector<std::uint8_t>> RecordBatchBuilder::build() const {
   w.i8(kCurrentMagic);
   w.u32(0);  // CRC, below
   w.i16(attributes);
-  w.i32(static_cast<std::int32_t>(last_offset - base_offset));
+  w.i32(static_cast<std::int32_t>(wrapping_sub(last_offset, base_offset)));
   w.i64(base_timestamp);
   w.i64(max_timestamp);
   w.i64(options_.producer_id);

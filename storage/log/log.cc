@@ -4,6 +4,7 @@
 #include <limits>
 #include <set>
 
+#include "protocol/int_math.h"
 #include "storage/checkpoint/atomic_file.h"
 #include "storage/checkpoint/partition_metadata_file.h"
 #include "storage/producer/producer_snapshot_file.h"
@@ -937,8 +938,9 @@ Result<int> Log::delete_old_segments() {
   }
   if (cfg->retention_ms >= 0) {
     const std::int64_t now = clock_.now_ms();
-    auto by_time = delete_prefix(
-        [&](const LogSegment& s, std::int64_t) { return now - s.largest_timestamp() > cfg->retention_ms; });
+    auto by_time = delete_prefix([&](const LogSegment& s, std::int64_t) {
+      return protocol::saturating_sub(now, s.largest_timestamp()) > cfg->retention_ms;
+    });
     if (!by_time) return by_time.status();
     deleted += *by_time;
   }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <random>
 
+#include "protocol/int_math.h"
 #include "protocol/records/record_batch.h"
 #include "storage/checkpoint/atomic_file.h"
 
@@ -266,7 +267,7 @@ Result<std::uint64_t> LogSegment::truncate_to(std::int64_t offset) {
 
 std::int64_t LogSegment::time_waited_for_roll(std::int64_t now_ms, std::int64_t message_timestamp) const {
   const std::int64_t first = rolling_based_timestamp_.load(std::memory_order_acquire);
-  if (first >= 0) return message_timestamp - first;
+  if (first >= 0) return protocol::saturating_sub(message_timestamp, first);
   return now_ms - created_ms_;
 }
 

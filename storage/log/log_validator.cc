@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "protocol/compression/codec.h"
+#include "protocol/int_math.h"
 #include "protocol/records/convert.h"
 #include "protocol/records/legacy_message_set.h"
 #include "protocol/records/record_batch_builder.h"
@@ -76,17 +77,11 @@ class RecordChecker {
   }
 
  private:
+  // The difference saturates, so a timestamp near INT64_MIN exceeds every
+  // bound but the default Long.MAX_VALUE, which Kafka takes as no bound.
   bool out_of_range(std::int64_t ts) const {
-    return ts < ctx_.now_ms ? exceeds(ctx_.now_ms, ts, bounds_.before) : exceeds(ts, ctx_.now_ms, bounds_.after);
-  }
-
-  // later - earlier > bound, for a difference past int64 too (a timestamp
-  // near INT64_MIN): that exceeds every bound but the default Long.MAX_VALUE,
-  // which Kafka takes as no bound at all.
-  static bool exceeds(std::int64_t later, std::int64_t earlier, std::int64_t bound) {
-    std::int64_t diff = 0;
-    if (__builtin_sub_overflow(later, earlier, &diff)) return bound != std::numeric_limits<std::int64_t>::max();
-    return diff > bound;
+    return ts < ctx_.now_ms ? protocol::saturating_sub(ctx_.now_ms, ts) > bounds_.before
+                            : protocol::saturating_sub(ts, ctx_.now_ms) > bounds_.after;
   }
 
   const LogConfig& config_;

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/int_math.h"
 #include "storage/checkpoint/atomic_file.h"
 #include "storage/producer/producer_snapshot_file.h"
 
@@ -68,7 +69,8 @@ void ProducerStateManager::load_producer_entry(ProducerStateEntry entry) {
 }
 
 bool ProducerStateManager::is_expired(std::int64_t now_ms, const ProducerStateEntry& entry) const {
-  return !entry.current_txn_first_offset() && now_ms - entry.last_timestamp() >= producer_id_expiration_ms_;
+  return !entry.current_txn_first_offset() &&
+         protocol::saturating_sub(now_ms, entry.last_timestamp()) >= producer_id_expiration_ms_;
 }
 
 void ProducerStateManager::remove_expired_producers(std::int64_t now_ms) {
