@@ -17,6 +17,14 @@ inline std::int64_t wrapping_sub(std::int64_t a, std::int64_t b) {
   return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
 }
 
+// a + b, clamped to int64: for deadlines and horizons from a configured
+// duration (Long.MAX_VALUE means "never").
+inline std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
+  std::int64_t sum = 0;
+  if (!__builtin_add_overflow(a, b, &sum)) return sum;
+  return b > 0 ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
+}
+
 // a - b, clamped to int64: for ages and waits, where a timestamp near
 // INT64_MIN means "very long ago", not a negative age.
 inline std::int64_t saturating_sub(std::int64_t a, std::int64_t b) {

@@ -8,6 +8,7 @@
 #include <limits>
 #include <system_error>
 
+#include "protocol/int_math.h"
 #include "protocol/records/record_batch_builder.h"
 #include "storage/checkpoint/atomic_file.h"
 #include "storage/cleaner/cleaned_txn_tracker.h"
@@ -24,11 +25,6 @@ namespace {
 
 // Output is handed to the cleaned segment in pieces about this large.
 constexpr std::size_t kWriteChunk = 1 << 20;
-
-std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
-  if (b > 0 && a > std::numeric_limits<std::int64_t>::max() - b) return std::numeric_limits<std::int64_t>::max();
-  return a + b;
-}
 
 Status corrupt_segment(const LogSegment& segment, std::uint64_t position) {
   return {ErrorCode::CORRUPT_MESSAGE, "unreadable batch at position " + std::to_string(position) + " of " +
@@ -368,7 +364,7 @@ Status Cleaner::filter_batch(std::span<const std::uint8_t> entry, Round& round, 
   if (h.has_delete_horizon()) {
     horizon = h.base_timestamp;
   } else if (needs_horizon) {
-    horizon = saturating_add(round.now_ms, round.config->delete_retention_ms);
+    horizon = protocol::saturating_add(round.now_ms, round.config->delete_retention_ms);
   }
   if (needs_horizon) {
     round.next_delete_horizon_ms = std::min(round.next_delete_horizon_ms.value_or(*horizon), *horizon);

@@ -20,6 +20,14 @@ TEST(IntMath, WrappingDeltasGiveBackTheValueAsJavasDo) {
   }
 }
 
+// Horizons: now plus a duration of Long.MAX_VALUE is "never", not the past.
+TEST(IntMath, SaturatingAddClampsAtBothEnds) {
+  EXPECT_EQ(saturating_add(1'700'000'000'000L, 86'400'000L), 1'700'086'400'000L);
+  EXPECT_EQ(saturating_add(1'700'000'000'000L, kMax), kMax);
+  EXPECT_EQ(saturating_add(kMin + 1, -5), kMin);
+  EXPECT_EQ(saturating_add(kMax, kMin), -1);
+}
+
 // Ages and waits: a timestamp near INT64_MIN is very old, not negative.
 TEST(IntMath, SaturatingSubClampsAtBothEnds) {
   EXPECT_EQ(saturating_sub(1'700'000'000'000L, 1'699'999'999'000L), 1000);
